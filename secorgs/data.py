@@ -1,0 +1,137 @@
+"""Load the validated data and answer the questions chapters ask of it.
+
+Every chapter reads data through this module. Nothing is returned unless every file in ``data/``
+passes its schema (:mod:`secorgs.schema`); otherwise :class:`~secorgs.schema.DataError` lists all
+problems. A membership spell holds from ``start`` (inclusive) to ``end`` (exclusive).
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import DATA_DIR, ROOT
+from .schema import TABLES, TABLES_BY_NAME, DataError, validate_dir
+
+_cache: dict[str, dict[str, pd.DataFrame]] = {}
+
+
+def _fingerprint(data_dir: Path, bib: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(data_dir.glob("*.csv")) + [bib]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _typed(name: str, raw: pd.DataFrame) -> pd.DataFrame:
+    df = raw.copy()
+    for col in TABLES_BY_NAME[name].columns:
+        if col.kind == "date":
+            df[col.name] = pd.to_datetime(df[col.name].replace("", None), format="%Y-%m-%d")
+        elif col.kind in ("count", "year"):
+            df[col.name] = pd.to_numeric(df[col.name].replace("", None)).astype("Int64")
+        elif col.kind == "amount":
+            df[col.name] = pd.to_numeric(df[col.name].replace("", None)).astype("float64")
+        elif col.kind == "iso3_list":
+            df[col.name] = df[col.name].str.split(";")
+    return df
+
+
+def load(data_dir: Path = DATA_DIR, bib: Path = ROOT / "references.bib") -> dict[str, pd.DataFrame]:
+    """All tables, validated and typed; cached by the content of the files, so an edit is never missed."""
+    key = _fingerprint(Path(data_dir), Path(bib))
+    if key not in _cache:
+        frames, problems = validate_dir(Path(data_dir), Path(bib))
+        if problems:
+            raise DataError(problems)
+        _cache[key] = {t.name: _typed(t.name, frames[t.name]) for t in TABLES}
+    return {name: df.copy() for name, df in _cache[key].items()}
+
+
+def table(name: str) -> pd.DataFrame:
+    return load()[name]
+
+
+def as_of() -> pd.Timestamp:
+    """The date the data describe: the latest date in memberships or events.
+
+    Chapters state "today" as of this date rather than the clock's, so that a rerun next year
+    gives the same numbers until the data themselves change.
+    """
+    spells, events = table("memberships"), table("events")
+    return max(spells["start"].max(), spells["end"].max(), events["date"].max())
+
+
+def _as_timestamp(on) -> pd.Timestamp:
+    return as_of() if on is None else pd.Timestamp(on)
+
+
+def spells(org: str, status: str | tuple[str, ...] = "member") -> pd.DataFrame:
+    statuses = (status,) if isinstance(status, str) else tuple(status)
+    df = table("memberships")
+    if org not in set(table("organisations")["org_id"]):
+        raise KeyError(f"unknown organisation {org!r}")
+    return df[(df["org_id"] == org) & df["status"].isin(statuses)]
+
+
+def members(org: str, on=None, status: str | tuple[str, ...] = "member") -> pd.DataFrame:
+    """Rows of ``memberships`` for ``org`` whose status holds on the date ``on`` (default: :func:`as_of`)."""
+    when = _as_timestamp(on)
+    df = spells(org, status)
+    held = (df["start"] <= when) & (df["end"].isna() | (when < df["end"]))
+    return df[held].sort_values(["start", "iso3"]).reset_index(drop=True)
+
+
+def member_count(org: str, on=None, status: str | tuple[str, ...] = "member") -> int:
+    return int(len(members(org, on, status)))
+
+
+def counts_by_year(org: str, years, status: str | tuple[str, ...] = "member") -> pd.DataFrame:
+    """Number of countries in ``status`` on 31 December of each year."""
+    return pd.DataFrame({
+        "year": list(years),
+        "count": [member_count(org, date(int(y), 12, 31), status) for y in years],
+    })
+
+
+def first_joined(org: str, status: str = "member") -> pd.DataFrame:
+    """Each country's first day in ``status``, in order of joining."""
+    df = spells(org, status)
+    first = df.sort_values("start").groupby("iso3", as_index=False).first()
+    return first.sort_values(["start", "country"]).reset_index(drop=True)
+
+
+def organisation(org: str) -> pd.Series:
+    df = table("organisations").set_index("org_id")
+    return df.loc[org]
+
+
+def indicator(iso3s, year: int, name: str) -> pd.Series:
+    """Values of indicator ``name`` for the countries in ``iso3s`` in ``year``; refuses gaps."""
+    df = table("indicators")
+    codes = list(dict.fromkeys(iso3s))
+    rows = df[(df["year"] == year) & df["iso3"].isin(codes)].set_index("iso3")[name].dropna()
+    missing = [c for c in codes if c not in rows.index]
+    if missing:
+        raise ValueError(f"no {name} for {', '.join(missing)} in {year} in data/indicators.csv")
+    return rows.loc[codes]
+
+
+def share_of_world(iso3s, year: int, name: str) -> float:
+    """Share (0 to 1) of the world total of indicator ``name`` held by the countries ``iso3s``."""
+    world = indicator(["WLD"], year, name).iloc[0]
+    return float(indicator(iso3s, year, name).sum() / world)
+
+
+def latest_complete_year(iso3s, name: str) -> int:
+    """Latest year in which every country in ``iso3s`` and the world have a value for ``name``."""
+    df = table("indicators")
+    codes = set(iso3s) | {"WLD"}
+    have = df[df["iso3"].isin(codes) & df[name].notna()].groupby("year")["iso3"].nunique()
+    complete = have[have == len(codes)]
+    if complete.empty:
+        raise ValueError(f"no year has {name} for all of {sorted(codes)}")
+    return int(complete.index.max())
