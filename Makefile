@@ -1,0 +1,55 @@
+# Two commands from a fresh machine: `make book` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export SECORGS_RENDERER := book
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: book test check-data vendor outputs unit nbval prose browser clean help
+
+help:
+	@echo "make book        build the HTML book into _build/html (creates .venv, installs pinned packages)"
+	@echo "make test        run every test: data check, unit tests, nbval, prose numbers, built pages in Chromium"
+	@echo "make check-data  validate every CSV in data/ and list all problems"
+	@echo "make outputs     re-execute the chapter notebooks in place (refresh their stored outputs)"
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+check-data: $(VENV)/.installed
+	$(PY) -m secorgs.check
+
+vendor: $(VENV)/.installed node_modules/.installed
+	$(PY) -m secorgs.vendor
+
+book: check-data vendor
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+outputs: check-data vendor
+	$(PY) scripts/execute_notebooks.py
+
+unit: check-data vendor
+	$(PY) -m pytest tests -m "not browser" -q
+
+nbval: check-data vendor
+	$(PY) -m pytest --nbval chapters --sanitize-with tests/sanitize.cfg -q -p no:cacheprovider
+
+browser: book
+	bash tests/install_chromium.sh
+	$(PY) -m pytest tests -m browser -q
+
+test: check-data vendor
+	$(PY) -m pytest tests -m "not browser" -q
+	$(PY) -m pytest --nbval chapters --sanitize-with tests/sanitize.cfg -q -p no:cacheprovider
+	$(MAKE) browser
+
+clean:
+	rm -rf _build figures/*.svg figures/*.png
