@@ -40,7 +40,7 @@ unit: check-data vendor
 	$(PY) -m pytest tests -m "not browser" -q
 
 nbval: check-data vendor
-	$(PY) -m pytest --nbval chapters --sanitize-with tests/sanitize.cfg -q -p no:cacheprovider
+	$(PY) -m pytest --nbval chapters --nbval-sanitize-with tests/sanitize.cfg -q -p no:cacheprovider
 
 browser: book
 	bash tests/install_chromium.sh
@@ -48,7 +48,7 @@ browser: book
 
 test: check-data vendor
 	$(PY) -m pytest tests -m "not browser" -q
-	$(PY) -m pytest --nbval chapters --sanitize-with tests/sanitize.cfg -q -p no:cacheprovider
+	$(PY) -m pytest --nbval chapters --nbval-sanitize-with tests/sanitize.cfg -q -p no:cacheprovider
 	$(MAKE) browser
 
 clean:

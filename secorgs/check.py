@@ -1,12 +1,15 @@
-"""Validate every file in data/ and list all problems: ``python -m secorgs.check``."""
+"""Validate every file in data/ and list all problems: ``python -m secorgs.check [DATA_DIR]``."""
 import sys
+from pathlib import Path
 
 from . import DATA_DIR, ROOT
 from .schema import TABLES, validate_dir
 
 
-def main() -> int:
-    frames, problems = validate_dir(DATA_DIR, ROOT / "references.bib")
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    data_dir = Path(argv[0]) if argv else DATA_DIR
+    frames, problems = validate_dir(data_dir, ROOT / "references.bib")
     for problem in sorted(problems):
         print(problem, file=sys.stderr)
     if problems:

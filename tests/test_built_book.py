@@ -1,0 +1,121 @@
+"""The built book as a reader gets it: offline, with every chart drawn (needs `make book` first)."""
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import HTML
+
+pytestmark = pytest.mark.browser
+
+CHART_SIZES = """() => Array.from(document.querySelectorAll('.vega-chart')).map(el => {
+    const drawn = el.querySelector('svg.marks, canvas.marks');
+    if (!drawn) return [el.id, 0, 0];
+    const box = drawn.getBoundingClientRect();
+    return [el.id, box.width, box.height];
+})"""
+
+
+class ResourceLinks(HTMLParser):
+    """Collect the URLs a page loads (not the ones it merely links to)."""
+
+    LOADING = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src", "video": "src",
+               "embed": "src", "object": "data"}
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in self.LOADING and attrs.get(self.LOADING[tag]):
+            self.urls.append(attrs[self.LOADING[tag]])
+        if tag == "link" and attrs.get("href") and set((attrs.get("rel") or "").split()) & {
+                "stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest"}:
+            self.urls.append(attrs["href"])
+
+
+def outside_references(html: str) -> list[str]:
+    parser = ResourceLinks()
+    parser.feed(html)
+    urls = parser.urls + re.findall(r"url\(\s*['\"]?(https?://[^'\")]+)", html)
+    return [u for u in urls if urlparse(u).scheme in ("http", "https") or u.startswith("//")]
+
+
+def pages():
+    return sorted(p for p in HTML.rglob("*.html") if "_static" not in p.parts)
+
+
+def test_the_book_has_its_pages():
+    names = {p.relative_to(HTML).as_posix() for p in pages()}
+    assert {"intro.html", "chapters/asean.html", "chapters/data_appendix.html"} <= names
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda p: p.relative_to(HTML).as_posix())
+def test_no_page_loads_anything_from_an_outside_host(page):
+    assert outside_references(page.read_text(encoding="utf-8")) == []
+
+
+def test_no_stylesheet_loads_fonts_or_images_from_outside():
+    offenders = [css.relative_to(HTML).as_posix() for css in HTML.rglob("*.css")
+                 if re.search(r"url\(\s*['\"]?(https?:)?//", css.read_text(encoding="utf-8", errors="replace"))]
+    assert offenders == []
+
+
+def test_the_outside_reference_check_catches_a_cdn_script():
+    page = '<html><head><script src="https://cdn.jsdelivr.net/npm/vega@5"></script></head></html>'
+    assert outside_references(page) == ["https://cdn.jsdelivr.net/npm/vega@5"]
+    assert outside_references('<link rel="stylesheet" href="//fonts.googleapis.com/css">') != []
+    assert outside_references('<a href="https://asean.org/">a link is not a load</a>') == []
+
+
+def test_asean_chapter_renders_offline(visit):
+    page = visit("chapters/asean.html")
+    assert page.response.ok
+    page.page.wait_for_function("document.querySelectorAll('.vega-chart svg.marks, .vega-chart canvas.marks').length"
+                                " >= document.querySelectorAll('.vega-chart').length", timeout=15000)
+    sizes = page.page.evaluate(CHART_SIZES)
+    assert len(sizes) >= 3
+    assert all(w > 100 and h > 100 for _, w, h in sizes), sizes
+    assert page.outside == []
+    assert page.failed == []
+    assert page.console_errors == []
+
+
+def test_asean_widget_renders_from_saved_state(visit):
+    page = visit("chapters/asean.html")
+    slider = page.page.locator(".widget-slider").first
+    slider.wait_for(timeout=15000)
+    box = slider.bounding_box()
+    assert box and box["width"] > 0 and box["height"] > 0
+
+
+def test_map_slider_changes_the_drawing(visit):
+    page = visit("chapters/asean.html")
+    page.page.wait_for_selector(".vega-chart input[type=range]", timeout=15000)
+    chart = page.page.locator(".vega-chart", has=page.page.locator("input[type=range]")).first
+    before = chart.locator("svg.marks").inner_html()
+    slider = chart.locator("input[type=range]")
+    slider.evaluate("el => { el.value = el.min; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    page.page.wait_for_timeout(300)
+    after = chart.locator("svg.marks").inner_html()
+    assert before != after
+
+
+def test_a_broken_chart_is_detected(visit):
+    broken = HTML / "_broken_chart_test.html"
+    broken.write_text(
+        '<html><head><script src="_static/vega-bundle.js"></script></head><body>'
+        '<div id="c" class="vega-chart"></div>'
+        '<script>vegaEmbed("#c", {"mark": "nonsense"}).catch(e => console.error(String(e)));</script>'
+        "</body></html>", encoding="utf-8")
+    try:
+        page = visit(broken.name)
+        page.page.wait_for_timeout(500)
+        sizes = page.page.evaluate(CHART_SIZES)
+        assert not all(w > 100 and h > 100 for _, w, h in sizes)
+        assert page.console_errors
+    finally:
+        broken.unlink()

@@ -1,0 +1,104 @@
+"""The query API against facts documented outside this repository (cited beside each case)."""
+import pandas as pd
+import pytest
+
+from secorgs import data
+
+
+def test_asean_had_ten_members_at_the_start_of_2000():
+    # Cambodia, the tenth member, joined on 30 April 1999 (ASEAN Secretariat, "About ASEAN").
+    assert data.member_count("ASEAN", "2000-01-01") == 10
+
+
+def test_asean_membership_the_day_before_and_of_timor_leste_admission():
+    # Timor-Leste became the 11th member on 26 October 2025 (ASEAN statement, 47th Summit).
+    assert data.member_count("ASEAN", "2025-10-25") == 10
+    assert data.member_count("ASEAN", "2025-10-26") == 11
+    assert "TLS" in set(data.members("ASEAN", "2023-01-01", status="observer")["iso3"])
+
+
+def test_sco_had_six_members_in_2017_and_eight_in_2018():
+    # India and Pakistan joined at the Astana summit, 9 June 2017.
+    assert data.member_count("SCO", "2017-01-01") == 6
+    assert data.member_count("SCO", "2018-01-01") == 8
+
+
+def test_sco_after_the_tianjin_summit():
+    # Wang Yi, 1 September 2025: ten members and seventeen partners, "27 like-minded countries".
+    on = "2025-09-02"
+    assert data.member_count("SCO", on) == 10
+    assert data.member_count("SCO", on, status="partner") == 17
+    assert data.member_count("SCO", on, status=("observer", "dialogue_partner")) == 0
+
+
+def test_sco_before_the_tianjin_summit():
+    # Before the merger: two observers (Afghanistan, Mongolia) and fourteen dialogue partners.
+    on = "2025-08-31"
+    assert set(data.members("SCO", on, status="observer")["iso3"]) == {"AFG", "MNG"}
+    assert data.member_count("SCO", on, status="dialogue_partner") == 14
+
+
+def test_arf_participants():
+    # 18 at the first meeting (Bangkok, 25 July 1994); Bangladesh the 26th (2006), Sri Lanka the 27th (2007).
+    assert data.member_count("ARF", "1994-07-25", status="participant") == 18
+    assert data.member_count("ARF", "2006-12-31", status="participant") == 26
+    assert data.member_count("ARF", "2007-12-31", status="participant") == 27
+
+
+def test_shanghai_five_ends_when_the_sco_begins():
+    assert data.member_count("SHANGHAI5", "2001-06-14") == 5
+    assert data.member_count("SHANGHAI5", "2001-06-15") == 0
+    assert data.member_count("SCO", "2001-06-15") == 6
+
+
+def test_end_date_is_exclusive_and_start_inclusive():
+    # Iran was an observer until the day it became a member (4 July 2023).
+    assert "IRN" in set(data.members("SCO", "2023-07-03", status="observer")["iso3"])
+    assert "IRN" not in set(data.members("SCO", "2023-07-04", status="observer")["iso3"])
+    assert "IRN" in set(data.members("SCO", "2023-07-04")["iso3"])
+
+
+def test_counts_by_year_uses_the_end_of_each_year():
+    counts = data.counts_by_year("ASEAN", [1983, 1984, 1999]).set_index("year")["count"]
+    assert counts.to_dict() == {1983: 5, 1984: 6, 1999: 10}
+
+
+def test_first_joined_orders_countries_by_date():
+    joined = data.first_joined("SCO")
+    assert list(joined["iso3"][-2:]) == ["IRN", "BLR"]
+    assert joined["start"].is_monotonic_increasing
+
+
+def test_unknown_organisation_is_an_error():
+    with pytest.raises(KeyError, match="NATO"):
+        data.members("NATO", "2020-01-01")
+
+
+def test_world_share_of_the_world_is_one():
+    assert data.share_of_world(["WLD"], 2020, "population") == pytest.approx(1.0)
+
+
+def test_share_is_the_sum_over_the_world_total():
+    ind = data.table("indicators").set_index(["iso3", "year"])
+    expected = (ind.loc[("CHN", 2010), "population"] + ind.loc[("IND", 2010), "population"]) \
+        / ind.loc[("WLD", 2010), "population"]
+    assert data.share_of_world(["CHN", "IND"], 2010, "population") == pytest.approx(expected)
+    # China and India together held well over a third of humanity in 2010 (UN WPP: about 37%).
+    assert 0.34 < expected < 0.40
+
+
+def test_missing_values_are_refused_not_skipped():
+    with pytest.raises(ValueError, match="no gdp_usd for"):
+        data.share_of_world(["CHN"], 1800, "gdp_usd")
+
+
+def test_latest_complete_year_needs_every_country():
+    year = data.latest_complete_year(["CHN", "IND"], "population")
+    ind = data.table("indicators")
+    assert not ind[(ind["year"] == year) & ind["iso3"].isin(["CHN", "IND", "WLD"])]["population"].isna().any()
+    assert year >= 2022
+
+
+def test_as_of_is_the_latest_date_in_the_data():
+    as_of = data.as_of()
+    assert as_of == pd.Timestamp("2025-10-26")  # Timor-Leste's admission, the latest dated fact
