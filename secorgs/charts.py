@@ -176,3 +176,52 @@ def member_map(spells: pd.DataFrame, title: str, description: str, first_year: i
     return (background + members).add_params(year).project(
         "mercator", scale=scale, center=list(center)
     ).properties(width=WIDTH, height=420, title=title, description=description)
+
+
+STATUS_COLOURS = {"member": "#0072B2", "observer": "#E69F00", "dialogue_partner": "#009E73",
+                  "partner": "#CC79A7", "participant": "#56B4E9"}
+
+
+def status_area(counts: pd.DataFrame, title: str, description: str) -> alt.Chart:
+    """Stacked step-area of countries by status per year; ``counts`` has year, status, count."""
+    statuses = [s for s in STATUS_COLOURS if s in set(counts["status"])]
+    return alt.Chart(counts).mark_area(interpolate="step-after", opacity=0.9).encode(
+        x=alt.X("year:Q", title="Year (as of 31 December)", axis=alt.Axis(format="d")),
+        y=alt.Y("count:Q", stack="zero", title="Countries"),
+        color=alt.Color("status:N", title="Status", sort=statuses,
+                        scale=alt.Scale(domain=statuses, range=[STATUS_COLOURS[s] for s in statuses])),
+        order=alt.Order("status_rank:Q"),
+        tooltip=["year:Q", "status:N", "count:Q"],
+    ).transform_calculate(
+        status_rank=f"indexof({json.dumps(statuses)}, datum.status)"
+    ).properties(width=WIDTH, height=280, title=title, description=description)
+
+
+def overlap_heatmap(table: pd.DataFrame, title: str, description: str) -> alt.Chart:
+    """Matrix of pairwise overlaps from :func:`secorgs.data.overlap`."""
+    order = list(dict.fromkeys(table["a"]))
+    base = alt.Chart(table).encode(
+        x=alt.X("b:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("a:N", sort=order, title=None),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("shared:Q", title="Countries in both", scale=alt.Scale(scheme="blues")),
+        tooltip=[alt.Tooltip("a:N", title="Group"), alt.Tooltip("b:N", title="and"),
+                 alt.Tooltip("shared:Q", title="In both"), alt.Tooltip("names:N", title="Who")],
+    )
+    labels = base.mark_text(fontSize=14).encode(
+        text="shared:Q",
+        color=alt.condition("datum.shared > 12", alt.value("white"), alt.value("black")),
+    )
+    return (cells + labels).properties(width=80 * len(order), height=60 * len(order),
+                                       title=title, description=description)
+
+
+def region_bars(df: pd.DataFrame, title: str, description: str, colour_field: str = "region") -> alt.Chart:
+    """Horizontal bars counting rows of ``df`` by ``region``, coloured by ``colour_field``."""
+    return alt.Chart(df).mark_bar().encode(
+        y=alt.Y("region:N", sort="-x", title=None),
+        x=alt.X("count():Q", title="Countries"),
+        color=alt.Color(f"{colour_field}:N", title=colour_field.replace("_", " ").capitalize()),
+        tooltip=["region:N", alt.Tooltip("count():Q", title="Countries")],
+    ).properties(width=WIDTH - 180, height=24 * df["region"].nunique() + 20, title=title, description=description)

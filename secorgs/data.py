@@ -97,6 +97,29 @@ def counts_by_year(org: str, years, status: str | tuple[str, ...] = "member") ->
     })
 
 
+def counts_by_status(org: str, years, statuses) -> pd.DataFrame:
+    """Long table (year, status, count): countries in each of ``statuses`` on 31 December of each year."""
+    return pd.concat(
+        [counts_by_year(org, years, status).assign(status=status) for status in statuses], ignore_index=True
+    )[["year", "status", "count"]]
+
+
+def with_regions(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` (with an ``iso3`` column) joined to the UN M49 continent and region in countries.csv."""
+    countries = table("countries")[["iso3", "continent", "region"]]
+    return df.merge(countries, on="iso3", how="left", validate="many_to_one")
+
+
+def overlap(groups: dict[str, set]) -> pd.DataFrame:
+    """Pairwise overlaps of named sets: rows (a, b, shared, names), with a == b giving each set's size."""
+    rows = []
+    for a, members_a in groups.items():
+        for b, members_b in groups.items():
+            shared = sorted(set(members_a) & set(members_b))
+            rows.append({"a": a, "b": b, "shared": len(shared), "names": ", ".join(shared)})
+    return pd.DataFrame(rows)
+
+
 def first_joined(org: str, status: str = "member") -> pd.DataFrame:
     """Each country's first day in ``status``, in order of joining."""
     df = spells(org, status)

@@ -31,7 +31,12 @@ def plain(value):
 
 
 def format_value(value, fmt: str = "") -> str:
-    """Format ``value`` for prose. ``fmt`` is a format spec, or 'date' (8 August 1967), 'year', 'pct'."""
+    """Format ``value`` for prose.
+
+    ``fmt`` is a Python format spec, or one of: 'date' (8 August 1967), 'month' (June 2001), 'year',
+    'pct' (a share 0-1 as 42.2%), 'words' (small counts in words), 'thousands'/'millions'/'billions'
+    (scaled, whole numbers from ten units up).
+    """
     value = plain(value)
     if fmt in ("date", "year", "month"):
         if not isinstance(value, date):
@@ -41,6 +46,9 @@ def format_value(value, fmt: str = "") -> str:
         if fmt == "month":
             return f"{value:%B} {value.year}"
         return f"{value.day} {value:%B} {value.year}"
+    if fmt in ("thousands", "millions", "billions"):
+        scale = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}[fmt]
+        return f"{value / scale:,.0f}" if value >= 10 * scale else f"{value / scale:,.1f}"
     if fmt == "pct":
         if not isinstance(value, numbers.Real):
             raise TypeError(f"format 'pct' needs a number, got {type(value).__name__}")
@@ -66,15 +74,17 @@ def join_names(names) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def glue(name: str, value, fmt: str = "") -> str:
-    """Glue ``value`` formatted with ``fmt`` under ``name`` (without displaying it); return the text."""
+def glue(name: str, value, fmt: str = "") -> None:
+    """Glue ``value`` formatted with ``fmt`` under ``name``, without displaying it.
+
+    Returns nothing, so a glue call that ends a cell adds no stray output to the page.
+    """
     text = join_names(value) if isinstance(value, (list, tuple)) else format_value(value, fmt)
     try:
         from myst_nb import glue as myst_glue
     except ImportError:  # plain Jupyter or Colab without myst-nb: the notebook still runs
-        return text
+        return
     myst_glue(name, Text(text), display=False)
-    return text
 
 
 def glue_chart(name: str, chart) -> None:

@@ -56,6 +56,17 @@ MEMBERSHIP_STATUSES = ("member", "observer", "dialogue_partner", "partner", "par
 
 TABLES = (
     Table(
+        "countries", "Every country (and the EU) that appears in the memberships, with its UN M49 region.",
+        (
+            Column("iso3", "iso3", "ISO 3166-1 alpha-3 code (EUU for the European Union)"),
+            Column("name", "text", "Short English name"),
+            Column("continent", "text", "Continent (UN M49)"),
+            Column("region", "text", "Sub-region (UN M49), e.g. South-eastern Asia"),
+            SOURCE,
+        ),
+        key=("iso3",),
+    ),
+    Table(
         "organisations", "One row per organisation or forum.",
         (
             Column("org_id", "code", "Short identifier used by the other files"),
@@ -71,7 +82,8 @@ TABLES = (
         "memberships", "One row per country, organisation and status spell; a change of status is a new row.",
         (
             Column("org_id", "code", "Organisation", references="organisations.org_id"),
-            Column("iso3", "iso3", "ISO 3166-1 alpha-3 code (EUU for the European Union)"),
+            Column("iso3", "iso3", "ISO 3166-1 alpha-3 code (EUU for the European Union)",
+                   references="countries.iso3"),
             Column("country", "text", "Country name as the organisation writes it"),
             Column("status", "enum", "Kind of affiliation", values=MEMBERSHIP_STATUSES),
             Column("start", "date", "First day in this status (ISO 8601)"),
@@ -95,6 +107,36 @@ TABLES = (
             SOURCE,
         ),
         key=("org_id", "date", "title"),
+    ),
+    Table(
+        "officeholders", "Heads of secretariats, in order of office.",
+        (
+            Column("org_id", "code", "Organisation", references="organisations.org_id"),
+            Column("office", "text", "The office held"),
+            Column("name", "text", "Name of the office holder"),
+            Column("iso3", "iso3", "Nationality (ISO 3166-1 alpha-3)"),
+            Column("start", "date", "First day in office (ISO 8601)"),
+            Column("end", "date", "First day out of office; empty while serving", required=False),
+            SOURCE,
+        ),
+        key=("org_id", "office", "start"),
+        period=("start", "end"),
+    ),
+    Table(
+        "claims", "Claims made by outside texts, paraphrased, with the quantity each asserts.",
+        (
+            Column("claim_id", "code", "Identifier of the claim"),
+            Column("source", "sources", "The text making the claim: a key of references.bib"),
+            Column("claim", "text", "The claim, paraphrased (not quoted)"),
+            Column("quantity", "enum", "What kind of value it asserts, and so how it is compared",
+                   values=("count", "date", "month", "year", "share", "ratio")),
+            Column("measure", "text", "How the data answer it: count ORG STATUS | joined ORG ISO3 STATUS | "
+                   "founded ORG | growth ORG STATUS FROM-DATE | share ORG STATUS INDICATOR"),
+            Column("asserted", "text", "The value the text asserts: a number, a share (0-1), YYYY-MM-DD, YYYY-MM or YYYY"),
+            Column("refers_to", "date", "The date the claim describes, as far as the text shows it"),
+            Column("note", "text", "How the claim is read", required=False),
+        ),
+        key=("claim_id",),
     ),
     Table(
         "agreements", "Partnerships between these organisations and other bodies.",

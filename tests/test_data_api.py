@@ -102,3 +102,21 @@ def test_latest_complete_year_needs_every_country():
 def test_as_of_is_the_latest_date_in_the_data():
     as_of = data.as_of()
     assert as_of == pd.Timestamp("2025-10-26")  # Timor-Leste's admission, the latest dated fact
+
+
+def test_counts_by_status_for_the_sco_in_2016():
+    # End of 2016: six members; observers Afghanistan, Belarus, India, Iran, Mongolia, Pakistan;
+    # dialogue partners Armenia, Azerbaijan, Cambodia, Nepal, Sri Lanka, Turkey.
+    table = data.counts_by_status("SCO", [2016], ["member", "observer", "dialogue_partner"])
+    assert table.set_index("status")["count"].to_dict() == {"member": 6, "observer": 6, "dialogue_partner": 6}
+
+
+def test_regions_of_the_asean_founders_are_south_eastern_asia():
+    founders = data.members("ASEAN", "1967-08-08")
+    assert set(data.with_regions(founders)["region"]) == {"South-eastern Asia"}
+
+
+def test_overlap_counts_shared_members():
+    table = data.overlap({"x": {"A", "B", "C"}, "y": {"B", "C", "D"}}).set_index(["a", "b"])
+    assert table.loc[("x", "y"), "shared"] == 2 and table.loc[("x", "y"), "names"] == "B, C"
+    assert table.loc[("x", "x"), "shared"] == 3

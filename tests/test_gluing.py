@@ -21,6 +21,9 @@ def test_numpy_scalars_become_plain_python():
     (np.int64(1234567), ",", "1,234,567"),
     (np.int64(5), "words", "five"),
     (23, "words", "23"),
+    (np.int64(695_000_000), "millions", "695"),
+    (2_500_000, "millions", "2.5"),
+    (np.float64(4.2e12), "billions", "4,200"),
 ])
 def test_format_value(value, fmt, text):
     assert format_value(value, fmt) == text

@@ -23,11 +23,11 @@ def test_a_tampered_glued_number_fails_nbval(tmp_path):
     tampered = False
     for cell in nb["cells"]:
         for output in cell.get("outputs", []):
-            plain = output.get("data", {}).get("text/plain")
+            plain = output.get("data", {}).get("application/papermill.record/text/plain")  # a glued value
             if plain and not tampered and any(ch.isdigit() for ch in "".join(plain)):
                 text = "".join(plain)
                 digit = next(ch for ch in text if ch.isdigit())
-                output["data"]["text/plain"] = text.replace(digit, str((int(digit) + 1) % 10), 1)
+                output["data"]["application/papermill.record/text/plain"] = text.replace(digit, str((int(digit) + 1) % 10), 1)
                 tampered = True
     assert tampered, "no numeric output found to tamper with"
     copy = tmp_path / "chapters" / source.name

@@ -1,0 +1,106 @@
+"""Check claims made by outside texts (``data/claims.csv``) against the book's data.
+
+Each claim names, in its ``measure`` column, how the data answer it:
+
+``count ORG STATUS``            number of countries in STATUS on the claim's ``refers_to`` date
+``joined ORG ISO3 STATUS``      the first day ISO3 held STATUS
+``founded ORG``                 the organisation's founding date
+``growth ORG STATUS FROM``      relative change of the count from FROM to ``refers_to``
+``share ORG STATUS INDICATOR``  the members' share of the world's INDICATOR in the year of ``refers_to``
+                                (or the latest year with complete data before it)
+
+The verdict compares the asserted value with the computed one as the claim's ``quantity`` says:
+counts exactly, dates to the day, months to the month, years to the year, ratios to within
+half a percentage point, shares to within :data:`SHARE_TOLERANCE` (round figures such as
+"almost half" are not meant to be exact).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import data
+
+SHARE_TOLERANCE = 0.03
+RATIO_TOLERANCE = 0.005
+
+
+@dataclass(frozen=True)
+class Verdict:
+    claim_id: str
+    verdict: str  # "supported", "wrong" or "not checkable"
+    asserted: str
+    actual: str
+    reason: str = ""
+
+
+def compute(measure: str, refers_to: pd.Timestamp):
+    """The data's answer to ``measure`` on the date ``refers_to`` (a number or a Timestamp)."""
+    kind, *args = measure.split()
+    if kind == "count":
+        org, status = args
+        return data.member_count(org, refers_to, status)
+    if kind == "joined":
+        org, iso3, status = args
+        joined = data.first_joined(org, status).set_index("iso3")["start"]
+        if iso3 not in joined.index:
+            raise LookupError(f"{iso3} never held status {status} in {org}")
+        return joined[iso3]
+    if kind == "founded":
+        (org,) = args
+        return data.organisation(org)["founded"]
+    if kind == "growth":
+        org, status, start = args
+        before = data.member_count(org, start, status)
+        return data.member_count(org, refers_to, status) / before - 1
+    if kind == "share":
+        org, status, name = args
+        codes = data.members(org, refers_to, status)["iso3"]
+        year = min(refers_to.year, data.latest_complete_year(codes, name))
+        return data.share_of_world(codes, year, name)
+    raise ValueError(f"unknown measure {measure!r}")
+
+
+def _as_text(value, quantity: str) -> str:
+    if isinstance(value, pd.Timestamp):
+        return {"date": f"{value:%Y-%m-%d}", "month": f"{value:%Y-%m}"}.get(quantity, str(value.year))
+    if quantity in ("share", "ratio"):
+        return f"{100 * value:.1f}%"
+    return str(int(value)) if float(value).is_integer() else f"{value:.3f}"
+
+
+def agrees(quantity: str, asserted: str, actual) -> bool:
+    if quantity == "count":
+        return int(asserted) == int(actual)
+    if quantity == "date":
+        return pd.Timestamp(asserted) == actual
+    if quantity == "month":
+        return asserted == f"{actual:%Y-%m}"
+    if quantity == "year":
+        year = actual.year if isinstance(actual, pd.Timestamp) else int(actual)
+        return int(asserted) == year
+    if quantity == "ratio":
+        return abs(float(asserted) - actual) <= RATIO_TOLERANCE
+    if quantity == "share":
+        return abs(float(asserted) - actual) <= SHARE_TOLERANCE
+    raise ValueError(f"unknown quantity {quantity!r}")
+
+
+def check(claim: pd.Series) -> Verdict:
+    try:
+        actual = compute(claim["measure"], claim["refers_to"])
+    except (LookupError, ValueError) as err:
+        return Verdict(claim["claim_id"], "not checkable", claim["asserted"], "", str(err))
+    quantity = claim["quantity"]
+    verdict = "supported" if agrees(quantity, claim["asserted"], actual) else "wrong"
+    asserted = _as_text(float(claim["asserted"]), quantity) if quantity in ("share", "ratio") else claim["asserted"]
+    return Verdict(claim["claim_id"], verdict, asserted, _as_text(actual, quantity))
+
+
+def verdicts(claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per claim: the claim, what it asserts, what the data say, and the verdict."""
+    claims = data.table("claims") if claims is None else claims
+    checked = pd.DataFrame([check(row).__dict__ for _, row in claims.iterrows()],
+                           columns=["claim_id", "verdict", "asserted", "actual", "reason"])
+    return claims[["claim_id", "source", "claim", "quantity"]].merge(checked, on="claim_id")

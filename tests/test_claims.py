@@ -1,0 +1,62 @@
+"""Claim checking: verdicts follow from the data and the comparison rules, not from the claims file."""
+import pandas as pd
+import pytest
+
+from secorgs import claims, data
+
+
+def claim(quantity, measure, asserted, refers_to):
+    return pd.Series({"claim_id": "T", "source": "x", "claim": "test", "quantity": quantity,
+                      "measure": measure, "asserted": asserted, "refers_to": pd.Timestamp(refers_to)})
+
+
+def test_a_true_count_is_supported_and_a_false_one_wrong():
+    # ASEAN had six members after Brunei joined in January 1984.
+    assert claims.check(claim("count", "count ASEAN member", "6", "1990-01-01")).verdict == "supported"
+    wrong = claims.check(claim("count", "count ASEAN member", "7", "1990-01-01"))
+    assert (wrong.verdict, wrong.actual) == ("wrong", "6")
+
+
+def test_join_dates_compare_by_day_month_or_year():
+    # India joined the SCO on 9 June 2017.
+    assert claims.check(claim("date", "joined SCO IND member", "2017-06-09", "2020-01-01")).verdict == "supported"
+    assert claims.check(claim("date", "joined SCO IND member", "2017-06-10", "2020-01-01")).verdict == "wrong"
+    assert claims.check(claim("month", "joined SCO IND member", "2017-06", "2020-01-01")).verdict == "supported"
+    assert claims.check(claim("year", "joined SCO IND member", "2016", "2020-01-01")).verdict == "wrong"
+
+
+def test_a_country_that_never_joined_is_not_checkable():
+    result = claims.check(claim("year", "joined SCO USA member", "2020", "2020-01-01"))
+    assert result.verdict == "not checkable" and "USA" in result.reason
+
+
+def test_growth_is_relative_to_the_earlier_count():
+    # Six SCO members before June 2017, eight after: growth of one third.
+    result = claims.check(claim("ratio", "growth SCO member 2017-01-01", "0.3333", "2018-01-01"))
+    assert result.verdict == "supported"
+    assert claims.check(claim("ratio", "growth SCO member 2017-01-01", "0.25", "2018-01-01")).verdict == "wrong"
+
+
+def test_round_shares_are_judged_with_a_tolerance():
+    actual = data.share_of_world(data.members("SCO", "2020-12-31")["iso3"], 2020, "population")
+    near = claims.check(claim("share", "share SCO member population", f"{actual + 0.02:.4f}", "2020-12-31"))
+    far = claims.check(claim("share", "share SCO member population", f"{actual + 0.10:.4f}", "2020-12-31"))
+    assert (near.verdict, far.verdict) == ("supported", "wrong")
+
+
+def test_unknown_measure_is_an_error():
+    with pytest.raises(ValueError):
+        claims.compute("tally SCO", pd.Timestamp("2020-01-01"))
+
+
+def test_every_claim_in_the_file_gets_a_verdict():
+    table = claims.verdicts()
+    assert len(table) == len(data.table("claims"))
+    assert set(table["verdict"]) <= {"supported", "wrong", "not checkable"}
+
+
+def test_the_blog_post_is_wrong_about_uzbekistan():
+    # Uzbekistan was a founding member on 15 June 2001 (Declaration on the Establishment of the SCO).
+    table = claims.verdicts().set_index("claim_id")
+    assert table.loc["BLOG_UZB_JOINED", "verdict"] == "wrong"
+    assert table.loc["BLOG_UZB_JOINED", "actual"] == "2001"
