@@ -11,6 +11,7 @@ import hashlib
 import html
 import json
 import os
+import textwrap
 from functools import lru_cache
 from pathlib import Path
 
@@ -225,3 +226,141 @@ def region_bars(df: pd.DataFrame, title: str, description: str, colour_field: st
         color=alt.Color(f"{colour_field}:N", title=colour_field.replace("_", " ").capitalize()),
         tooltip=["region:N", alt.Tooltip("count():Q", title="Countries")],
     ).properties(width=WIDTH - 180, height=24 * df["region"].nunique() + 20, title=title, description=description)
+
+
+def tree_layout(bodies: pd.DataFrame) -> pd.DataFrame:
+    """x/y positions for an organisation chart: each level a row, children centred under parents."""
+    children = {name: list(group["body"]) for name, group in bodies.groupby("parent")}
+    positions, next_leaf = {}, [0]
+
+    def place(name, depth):
+        kids = children.get(name, [])
+        if not kids:
+            positions[name] = (next_leaf[0], depth)
+            next_leaf[0] += 1
+        else:
+            xs = [place(kid, depth + 1) for kid in kids]
+            positions[name] = (sum(xs) / len(xs), depth)
+        return positions[name][0]
+
+    for root in bodies.loc[bodies["parent"] == "", "body"]:
+        place(root, 0)
+    out = bodies.copy()
+    out["x"] = out["body"].map(lambda b: positions[b][0])
+    out["y"] = out["body"].map(lambda b: positions[b][1])
+    return out
+
+
+def org_chart(bodies: pd.DataFrame, title: str, description: str) -> alt.Chart:
+    """Organisation chart of one organisation's bodies (columns body, parent, composition, ...)."""
+    nodes = tree_layout(bodies)
+    nodes["label"] = nodes["body"].str.replace(r" \(.*\)$", "", regex=True).map(
+        lambda text: "\n".join(textwrap.wrap(text, 16, break_long_words=False)))
+    nodes["meets"] = nodes["meetings_per_year"].map(lambda m: "as needed" if pd.isna(m) else f"{int(m)}× a year")
+    edges = nodes[nodes["parent"] != ""].merge(
+        nodes[["body", "x", "y"]].rename(columns={"body": "parent", "x": "px", "y": "py"}), on="parent")
+    width = max(WIDTH, 125 * (int(nodes["x"].max()) + 1))
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.6, nodes["x"].max() + 0.6]))
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[nodes["y"].max() + 0.5, -0.5]))
+    lines = alt.Chart(edges).mark_rule(color="#888").encode(x=x, y=y, x2="px:Q", y2="py:Q")
+    boxes = alt.Chart(nodes).mark_circle(size=500, opacity=1).encode(
+        x=x, y=y,
+        color=alt.Color("decision_rule:N", title="Decides by",
+                        scale=alt.Scale(domain=["consensus", "administrative"], range=["#0072B2", "#E69F00"])),
+        tooltip=[alt.Tooltip("body:N", title="Body"), alt.Tooltip("composition:N", title="Members"),
+                 alt.Tooltip("meets:N", title="Meets"), alt.Tooltip("decision_rule:N", title="Decides by")],
+    )
+    labels = alt.Chart(nodes).mark_text(dy=20, fontSize=11, lineBreak="\n", baseline="top").encode(x=x, y=y, text="label:N")
+    return (lines + boxes + labels).properties(width=width, height=130 * (int(nodes["y"].max()) + 1),
+                                               title=title, description=description)
+
+
+def model_explorer(model_grid: pd.DataFrame, title: str, description: str, initial_sigma: float = 1.0,
+                   marks: pd.DataFrame | None = None) -> alt.Chart:
+    """P(win set non-empty) against the number of members, with a heterogeneity slider and a rule menu.
+
+    ``model_grid`` comes from :func:`secorgs.consensus.grid`. ``marks`` (columns org, n, label) adds
+    points for real organisations at their member counts. Works in the static page: the slider and
+    the menu filter the precomputed grid in the browser.
+    """
+    sigmas = sorted(model_grid["sigma"].unique())
+    sigma = alt.param(name="sigma", value=initial_sigma,
+                      bind=alt.binding_range(min=sigmas[0], max=sigmas[-1], step=round(sigmas[1] - sigmas[0], 2),
+                                             name="Heterogeneity σ: "))
+    rules = list(dict.fromkeys(model_grid["rule"]))
+    rule = alt.param(name="rule", value=rules[0], bind=alt.binding_select(options=rules, name="Decision rule: "))
+    base = alt.Chart(model_grid).transform_filter(
+        f"abs(datum.sigma - {sigma.name}) < 1e-6 && datum.rule == {rule.name}")
+    line = base.mark_line(point=True, color=OKABE_ITO[0]).encode(
+        x=alt.X("n:Q", title="Number of members"),
+        y=alt.Y("p:Q", title="P(some proposal beats the status quo)", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%")),
+        tooltip=["n:Q", alt.Tooltip("p:Q", format=".1%"), "rule:N", "sigma:Q"],
+    )
+    layers = [line]
+    if marks is not None:
+        points = alt.Chart(model_grid).transform_filter(
+            f"abs(datum.sigma - {sigma.name}) < 1e-6 && datum.rule == {rule.name}"
+        ).transform_lookup(lookup="n", from_=alt.LookupData(marks, "n", ["label"])).transform_filter(
+            "isValid(datum.label)")
+        layers.append(points.mark_point(size=160, shape="diamond", filled=True, color=OKABE_ITO[3]).encode(
+            x="n:Q", y="p:Q", tooltip=["label:N", "n:Q", alt.Tooltip("p:Q", format=".1%")]))
+        layers.append(points.mark_text(dy=-14, fontSize=11).encode(x="n:Q", y="p:Q", text="label:N"))
+    return alt.layer(*layers).add_params(sigma, rule).properties(
+        width=WIDTH, height=300, title=title, description=description)
+
+
+INDICATOR_TITLES = {"population": "Population", "gdp_usd": "GDP (current US$)", "land_area_km2": "Land area"}
+
+
+def share_lines(shares: pd.DataFrame, title: str, description: str) -> alt.Chart:
+    """Share of the world by year, one line per organisation, one panel per indicator.
+
+    ``shares`` has columns year, org, indicator (a key of INDICATOR_TITLES) and share (0-1).
+    """
+    df = shares.assign(measure=shares["indicator"].map(INDICATOR_TITLES))
+    orgs = [o for o in ORG_COLOURS if o in set(df["org"])]
+    return alt.Chart(df).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),
+        y=alt.Y("share:Q", title="Share of the world", axis=alt.Axis(format="%")),
+        color=alt.Color("org:N", title="Members of", scale=alt.Scale(domain=orgs, range=[ORG_COLOURS[o] for o in orgs])),
+        tooltip=["org:N", "measure:N", "year:Q", alt.Tooltip("share:Q", format=".1%")],
+    ).properties(width=190, height=220).facet(
+        column=alt.Column("measure:N", title=None, sort=list(INDICATOR_TITLES.values()))
+    ).properties(title=title, description=description)
+
+
+def what_if(candidates: pd.DataFrame, base: dict, title: str, description: str) -> alt.VConcatChart:
+    """Click candidate states to add them: the shares and the consensus model's number update.
+
+    ``candidates`` has iso3, country, pop_share and gdp_share (0-1); ``base`` gives the current
+    members' pop_share, gdp_share, n, and pi (the model's probability that a member lies to the right
+    of the status quo). The text is computed in the browser, so it works in the static page.
+    """
+    pick = alt.selection_point(name="pick", fields=["iso3"], toggle="true", on="click", clear="dblclick")
+    bars = alt.Chart(candidates).mark_bar().encode(
+        y=alt.Y("country:N", sort="-x", title=None),
+        x=alt.X("pop_share:Q", title="Share of world population", axis=alt.Axis(format="%")),
+        color=alt.condition(pick, alt.value(ORG_COLOURS["SCO"]), alt.value("#bbbbbb")),
+        tooltip=["country:N", alt.Tooltip("pop_share:Q", format=".2%", title="Population share"),
+                 alt.Tooltip("gdp_share:Q", format=".2%", title="GDP share")],
+    ).add_params(pick).properties(width=WIDTH - 200, height=18 * len(candidates) + 10,
+                                  title="Click candidates to admit them (double-click to reset)")
+    chosen = "length(data('pick_store')) && vlSelectionTest('pick_store', datum) ? 1 : 0"
+    summary = alt.Chart(candidates).transform_calculate(
+        chosen=chosen, pop_add=f"datum.pop_share * ({chosen})", gdp_add=f"datum.gdp_share * ({chosen})",
+    ).transform_aggregate(
+        added="sum(chosen)", pop_added="sum(pop_add)", gdp_added="sum(gdp_add)",
+    ).transform_calculate(
+        n=f"{base['n']} + datum.added",
+        line1=f"'Members: ' + ({base['n']} + datum.added) + ' (' + datum.added + ' added)'",
+        line2=f"'Share of world population: ' + format({base['pop_share']} + datum.pop_added, '.1%')",
+        line3=f"'Share of world GDP: ' + format({base['gdp_share']} + datum.gdp_added, '.1%')",
+        line4=(f"'Model, unanimity: P(some proposal can pass) = ' + "
+               f"format(pow({base['pi']}, datum.n) + pow(1 - {base['pi']}, datum.n), '.1%')"),
+    ).transform_fold(["line1", "line2", "line3", "line4"], as_=["line", "text"]).mark_text(
+        align="left", fontSize=14, dx=5
+    ).encode(
+        y=alt.Y("line:N", axis=None), text="text:N",
+    ).properties(width=WIDTH, height=110)
+    return alt.vconcat(bars, summary).properties(title=title, description=description)

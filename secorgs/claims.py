@@ -6,13 +6,14 @@ Each claim names, in its ``measure`` column, how the data answer it:
 ``joined ORG ISO3 STATUS``      the first day ISO3 held STATUS
 ``founded ORG``                 the organisation's founding date
 ``growth ORG STATUS FROM``      relative change of the count from FROM to ``refers_to``
-``share ORG STATUS INDICATOR``  the members' share of the world's INDICATOR in the year of ``refers_to``
-                                (or the latest year with complete data before it)
+``share ORG STATUS INDICATOR``  the share of the world's INDICATOR held by countries in STATUS (several
+                                statuses separated by commas) in the year of ``refers_to`` (or the
+                                latest year with complete data before it)
 
 The verdict compares the asserted value with the computed one as the claim's ``quantity`` says:
 counts exactly, dates to the day, months to the month, years to the year, ratios to within
-half a percentage point, shares to within :data:`SHARE_TOLERANCE` (round figures such as
-"almost half" are not meant to be exact).
+half a percentage point, shares to within :data:`SHARE_TOLERANCE` of a round figure, or inside a
+range written ``low..high`` for words such as "almost half".
 """
 from __future__ import annotations
 
@@ -55,8 +56,8 @@ def compute(measure: str, refers_to: pd.Timestamp):
         before = data.member_count(org, start, status)
         return data.member_count(org, refers_to, status) / before - 1
     if kind == "share":
-        org, status, name = args
-        codes = data.members(org, refers_to, status)["iso3"]
+        org, statuses, name = args
+        codes = data.members(org, refers_to, tuple(statuses.split(",")))["iso3"]
         year = min(refers_to.year, data.latest_complete_year(codes, name))
         return data.share_of_world(codes, year, name)
     raise ValueError(f"unknown measure {measure!r}")
@@ -83,18 +84,23 @@ def agrees(quantity: str, asserted: str, actual) -> bool:
     if quantity == "ratio":
         return abs(float(asserted) - actual) <= RATIO_TOLERANCE
     if quantity == "share":
+        if ".." in asserted:  # a range, for words such as "almost half"
+            low, high = map(float, asserted.split(".."))
+            return low <= actual <= high
         return abs(float(asserted) - actual) <= SHARE_TOLERANCE
     raise ValueError(f"unknown quantity {quantity!r}")
 
 
 def check(claim: pd.Series) -> Verdict:
+    quantity = claim["quantity"]
+    asserted = claim["asserted"]
+    if quantity in ("share", "ratio"):
+        asserted = " to ".join(_as_text(float(v), quantity) for v in asserted.split(".."))
     try:
         actual = compute(claim["measure"], claim["refers_to"])
     except (LookupError, ValueError) as err:
-        return Verdict(claim["claim_id"], "not checkable", claim["asserted"], "", str(err))
-    quantity = claim["quantity"]
+        return Verdict(claim["claim_id"], "not checkable", asserted, "", str(err))
     verdict = "supported" if agrees(quantity, claim["asserted"], actual) else "wrong"
-    asserted = _as_text(float(claim["asserted"]), quantity) if quantity in ("share", "ratio") else claim["asserted"]
     return Verdict(claim["claim_id"], verdict, asserted, _as_text(actual, quantity))
 
 

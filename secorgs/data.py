@@ -158,3 +158,25 @@ def latest_complete_year(iso3s, name: str) -> int:
     if complete.empty:
         raise ValueError(f"no year has {name} for all of {sorted(codes)}")
     return int(complete.index.max())
+
+
+def shares_by_year(org: str, years, name: str, status: str | tuple[str, ...] = "member") -> pd.DataFrame:
+    """Share of the world's ``name`` held by the countries in ``status`` on 31 December of each year.
+
+    A year in which any of those countries (or the world) lacks a value gets no share (NaN) rather
+    than a share computed over fewer countries.
+    """
+    rows = []
+    for year in years:
+        codes = members(org, date(int(year), 12, 31), status)["iso3"].tolist()
+        try:
+            share = share_of_world(codes, int(year), name) if codes else 0.0
+        except ValueError:
+            share = float("nan")
+        rows.append({"year": int(year), "share": share, "countries": len(codes)})
+    return pd.DataFrame(rows)
+
+
+def per_capita(iso3s, year: int) -> pd.Series:
+    """GDP per person (current US$) for each country in ``iso3s`` in ``year``; refuses gaps."""
+    return (indicator(iso3s, year, "gdp_usd") / indicator(iso3s, year, "population")).astype("float64")

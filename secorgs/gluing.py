@@ -34,8 +34,8 @@ def format_value(value, fmt: str = "") -> str:
     """Format ``value`` for prose.
 
     ``fmt`` is a Python format spec, or one of: 'date' (8 August 1967), 'month' (June 2001), 'year',
-    'pct' (a share 0-1 as 42.2%), 'words' (small counts in words), 'thousands'/'millions'/'billions'
-    (scaled, whole numbers from ten units up).
+    'pct' (a share 0-1 as 42.2%), 'words' (small counts in words), 'times' (once, twice, three times), 'thousands'/'millions'/'billions'
+    (scaled, whole numbers from ten units up), 'whole' (rounded, thousands separated), 'tenths'/'hundredths'/'thousandths' (decimal places).
     """
     value = plain(value)
     if fmt in ("date", "year", "month"):
@@ -49,14 +49,20 @@ def format_value(value, fmt: str = "") -> str:
     if fmt in ("thousands", "millions", "billions"):
         scale = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}[fmt]
         return f"{value / scale:,.0f}" if value >= 10 * scale else f"{value / scale:,.1f}"
+    if fmt in DECIMALS:
+        return format(value, DECIMALS[fmt])
     if fmt == "pct":
         if not isinstance(value, numbers.Real):
             raise TypeError(f"format 'pct' needs a number, got {type(value).__name__}")
         return f"{100 * value:.1f}%"
+    if fmt == "times" and isinstance(value, int):
+        return {1: "once", 2: "twice"}.get(value, f"{number_words(value)} times")
     if fmt.startswith("words") and isinstance(value, int):
         return number_words(value)
     return format(value, fmt)
 
+
+DECIMALS = {"whole": ",.0f", "tenths": ".1f", "hundredths": ".2f", "thousandths": ".3f"}
 
 WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
          "sixteen seventeen eighteen nineteen twenty").split()
@@ -96,3 +102,11 @@ def glue_chart(name: str, chart) -> None:
         display(chart)
         return
     myst_glue(name, chart, display=False)
+
+
+def html_table(df: pd.DataFrame):
+    """A table for the page: plain HTML without the index, identical on every run (unlike a Styler,
+    whose repr carries a memory address that would break the stored-output comparison)."""
+    from IPython.display import HTML
+
+    return HTML(df.to_html(index=False, border=0, classes="table"))

@@ -109,6 +109,21 @@ TABLES = (
         key=("org_id", "date", "title"),
     ),
     Table(
+        "bodies", "The organs of ASEAN and the SCO as their charters set them out.",
+        (
+            Column("org_id", "code", "Organisation", references="organisations.org_id"),
+            Column("body", "text", "Name of the body"),
+            Column("parent", "text", "The body it reports to; empty for the top body", required=False),
+            Column("level", "count", "Rank in the hierarchy (1 = top)"),
+            Column("composition", "text", "Who sits in it"),
+            Column("meetings_per_year", "count", "Minimum number of regular meetings a year set by the charter",
+                   required=False),
+            Column("decision_rule", "enum", "How it decides", values=("consensus", "administrative")),
+            SOURCE,
+        ),
+        key=("org_id", "body"),
+    ),
+    Table(
         "officeholders", "Heads of secretariats, in order of office.",
         (
             Column("org_id", "code", "Organisation", references="organisations.org_id"),

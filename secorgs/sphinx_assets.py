@@ -5,6 +5,7 @@
   and modules from the ``data-jupyter-widgets-cdn`` prefix);
 * puts the widget manager's icon fonts beside each page that shows widgets: its stylesheet asks
   for them relative to the page (``@jupyter-widgets/*.woff2`` and ``@jupyter-widgets/html-manager/dist/*.woff2``), not the script;
+* maps the MathJax 2 call the widget manager makes onto MathJax 3 (``static/mathjax2-hub-shim.js``);
 * drops sphinx-thebe's loader and configuration, which name a CDN and are unused (no live kernel
   in the offline book) and which Jupyter Book adds twice, a console error on every page.
 """
@@ -54,6 +55,8 @@ def setup(app):
         raise ConfigError(f"{VENDOR_DIR} is missing: run `python -m secorgs.vendor` (make book does)")
     app.config.html_static_path.append(str(VENDOR_DIR))
     app.add_js_file("vega-bundle.js", priority=200)
+    app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+    app.add_js_file("mathjax2-hub-shim.js", priority=210)
     app.connect("html-page-context", adjust_page_scripts, priority=900)
     app.connect("build-finished", copy_widget_fonts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -88,7 +88,7 @@ def test_page_renders_offline_without_errors(visit, path):
 
 
 @pytest.mark.parametrize("path, at_least", [("chapters/asean.html", 3), ("chapters/arf.html", 3),
-                                            ("chapters/sco_history.html", 2)])
+                                            ("chapters/sco_history.html", 2), ("chapters/decisions.html", 4), ("chapters/expansion.html", 4)])
 def test_chapter_charts_are_all_there(visit, path, at_least):
     page = visit(path)
     page.page.wait_for_timeout(300)

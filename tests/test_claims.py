@@ -60,3 +60,20 @@ def test_the_blog_post_is_wrong_about_uzbekistan():
     table = claims.verdicts().set_index("claim_id")
     assert table.loc["BLOG_UZB_JOINED", "verdict"] == "wrong"
     assert table.loc["BLOG_UZB_JOINED", "actual"] == "2001"
+
+
+def test_share_ranges_and_several_statuses():
+    # SCO members and observers at the end of 2008: the six members plus India, Iran, Mongolia, Pakistan.
+    codes = data.members("SCO", "2008-12-31", ("member", "observer"))["iso3"]
+    assert len(codes) == 10
+    actual = data.share_of_world(codes, 2008, "population")
+    inside = claims.check(claim("share", "share SCO member,observer population",
+                                f"{actual - 0.01:.3f}..{actual + 0.01:.3f}", "2008-12-31"))
+    outside = claims.check(claim("share", "share SCO member population",
+                                 f"{actual - 0.01:.3f}..{actual + 0.01:.3f}", "2008-12-31"))
+    assert (inside.verdict, outside.verdict) == ("supported", "wrong")
+
+
+def test_a_claim_about_an_indicator_the_data_lack_is_not_checkable():
+    result = claims.check(claim("share", "share SCO member eurasia_land_area", "0.8", "2020-12-31"))
+    assert result.verdict == "not checkable" and result.asserted == "80.0%"

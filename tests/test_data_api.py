@@ -120,3 +120,33 @@ def test_overlap_counts_shared_members():
     table = data.overlap({"x": {"A", "B", "C"}, "y": {"B", "C", "D"}}).set_index(["a", "b"])
     assert table.loc[("x", "y"), "shared"] == 2 and table.loc[("x", "y"), "names"] == "B, C"
     assert table.loc[("x", "x"), "shared"] == 3
+
+
+def test_every_body_reports_to_a_body_of_its_own_organisation():
+    bodies = data.table("bodies")
+    for org, group in bodies.groupby("org_id"):
+        names = set(group["body"])
+        parents = set(group["parent"]) - {""}
+        assert parents <= names, (org, parents - names)
+        tops = group[group["parent"] == ""]
+        assert len(tops) == 1 and (tops["level"] == 1).all()
+        levels = group.set_index("body")["level"]
+        for _, row in group[group["parent"] != ""].iterrows():
+            assert levels[row["parent"]] < row["level"]
+
+
+def test_shares_by_year_refuses_incomplete_years_and_counts_members():
+    table = data.shares_by_year("SCO", [2000, 2001, 2017], "population").set_index("year")
+    assert table.loc[2000, "share"] == 0.0 and table.loc[2000, "countries"] == 0
+    assert table.loc[2017, "countries"] == 8
+    assert table.loc[2017, "share"] > table.loc[2001, "share"] * 1.5  # India and Pakistan joined
+    gaps = data.shares_by_year("SCO", [1800], "gdp_usd")
+    assert gaps["share"].isna().all() or gaps.loc[0, "countries"] == 0
+
+
+def test_per_capita_is_gdp_over_population():
+    ind = data.table("indicators").set_index(["iso3", "year"])
+    expected = ind.loc[("SGP", 2010), "gdp_usd"] / ind.loc[("SGP", 2010), "population"]
+    assert data.per_capita(["SGP"], 2010)["SGP"] == pytest.approx(expected)
+    # Singapore's GDP per head in 2010 was in the tens of thousands of US dollars (World Bank).
+    assert 30_000 < expected < 60_000
