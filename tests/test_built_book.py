@@ -103,16 +103,33 @@ def test_asean_widget_renders_from_saved_state(visit):
     assert box and box["width"] > 0 and box["height"] > 0
 
 
-def test_map_slider_changes_the_drawing(visit):
-    page = visit("chapters/asean.html")
+@pytest.mark.parametrize("path", ["chapters/asean.html", "chapters/sco_history.html", "chapters/decisions.html"])
+def test_every_slider_changes_its_chart(visit, path):
+    page = visit(path)
     page.page.wait_for_selector(".vega-chart input[type=range]", timeout=15000)
-    chart = page.page.locator(".vega-chart", has=page.page.locator("input[type=range]")).first
-    before = chart.locator("svg.marks").inner_html()
-    slider = chart.locator("input[type=range]")
-    slider.evaluate("el => { el.value = el.min; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    charts_with_sliders = page.page.locator(".vega-chart", has=page.page.locator("input[type=range]"))
+    assert charts_with_sliders.count() >= 1
+    for i in range(charts_with_sliders.count()):
+        chart = charts_with_sliders.nth(i)
+        before = chart.locator("svg.marks").inner_html()
+        chart.locator("input[type=range]").first.evaluate(
+            "el => { el.value = (Number(el.value) === Number(el.min)) ? el.max : el.min;"
+            " el.dispatchEvent(new Event('input', {bubbles: true})); }")
+        page.page.wait_for_timeout(300)
+        assert chart.locator("svg.marks").inner_html() != before, f"slider {i} on {path} changed nothing"
+
+
+def test_what_if_clicks_admit_candidates(visit):
+    page = visit("chapters/expansion.html")
+    page.page.wait_for_selector(".vega-chart svg.marks", timeout=15000)
+    chart = page.page.locator(".vega-chart", has=page.page.locator("text=Click candidates")).first
+    before = chart.locator("svg.marks").text_content()
+    bar = chart.locator("svg.marks g.mark-rect path").first
+    bar.click()
     page.page.wait_for_timeout(300)
-    after = chart.locator("svg.marks").inner_html()
-    assert before != after
+    after = chart.locator("svg.marks").text_content()
+    assert "(1 added)" in after and after != before
+    assert page.console_errors == []
 
 
 def test_a_broken_chart_is_detected(visit):
