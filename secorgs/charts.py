@@ -364,3 +364,17 @@ def what_if(candidates: pd.DataFrame, base: dict, title: str, description: str) 
         y=alt.Y("line:N", axis=None), text="text:N",
     ).properties(width=WIDTH, height=110)
     return alt.vconcat(bars, summary).properties(title=title, description=description)
+
+
+def event_timeline(events: pd.DataFrame, title: str, description: str, group: str = "org_id") -> alt.Chart:
+    """Dated events as points on one time axis, one row per ``group``; ``events`` has date, title, ``group``."""
+    groups = list(dict.fromkeys(events[group]))
+    colours = [ORG_COLOURS.get(g, OKABE_ITO[i % len(OKABE_ITO)]) for i, g in enumerate(groups)]
+    return alt.Chart(events).mark_point(size=140, filled=True, opacity=0.85).encode(
+        x=alt.X("date:T", title=None),
+        y=alt.Y(f"{group}:N", title=None, sort=groups),
+        color=alt.Color(f"{group}:N", legend=None, scale=alt.Scale(domain=groups, range=colours)),
+        shape=alt.Shape("kind:N", title="Kind") if "kind" in events else alt.value("circle"),
+        tooltip=[alt.Tooltip("date:T", format="%d %B %Y"), alt.Tooltip("title:N", title="What")]
+                + ([alt.Tooltip("place:N")] if "place" in events else []),
+    ).properties(width=WIDTH, height=50 * len(groups) + 40, title=title, description=description)

@@ -6,12 +6,17 @@ Each claim names, in its ``measure`` column, how the data answer it:
 ``joined ORG ISO3 STATUS``      the first day ISO3 held STATUS
 ``founded ORG``                 the organisation's founding date
 ``growth ORG STATUS FROM``      relative change of the count from FROM to ``refers_to``
+``region_share ORG STATUS REGION``  share of the countries in STATUS that lie in a UN region (spaces as _)
+``holds ORG ISO3 STATUSES``     1 if ISO3 held any of STATUSES (comma-separated) on ``refers_to``, else 0
+``event ORG TITLE``             the date of the organisation's event whose title starts with TITLE (spaces as _)
+``place ORG YEAR``              the places of the organisation's dated events in YEAR
+``none``                        the book's data cannot answer the claim (verdict: not checkable)
 ``share ORG STATUS INDICATOR``  the share of the world's INDICATOR held by countries in STATUS (several
                                 statuses separated by commas) in the year of ``refers_to`` (or the
                                 latest year with complete data before it)
 
 The verdict compares the asserted value with the computed one as the claim's ``quantity`` says:
-counts exactly, dates to the day, months to the month, years to the year, ratios to within
+counts exactly, places by name, dates to the day, months to the month, years to the year, ratios to within
 half a percentage point, shares to within :data:`SHARE_TOLERANCE` of a round figure, or inside a
 range written ``low..high`` for words such as "almost half".
 """
@@ -39,6 +44,31 @@ class Verdict:
 def compute(measure: str, refers_to: pd.Timestamp):
     """The data's answer to ``measure`` on the date ``refers_to`` (a number or a Timestamp)."""
     kind, *args = measure.split()
+    if kind == "none":
+        raise LookupError("no data in this book measure this")
+    if kind == "region_share":
+        org, status, region = args
+        regions = data.with_regions(data.members(org, refers_to, tuple(status.split(","))))["region"]
+        if regions.empty:
+            raise LookupError(f"{org} had no countries in status {status} on {refers_to:%Y-%m-%d}")
+        return float((regions == region.replace("_", " ")).mean())
+    if kind == "holds":
+        org, iso3, statuses = args
+        return int(iso3 in set(data.members(org, refers_to, tuple(statuses.split(",")))["iso3"]))
+    if kind == "event":
+        org, title = args
+        events = data.table("events")
+        found = events[(events["org_id"] == org) & events["title"].str.startswith(title.replace("_", " "))]
+        if len(found) != 1:
+            raise LookupError(f"{len(found)} events of {org} start with {title!r}")
+        return found["date"].iloc[0]
+    if kind == "place":
+        org, year = args
+        events = data.table("events")
+        places = events[(events["org_id"] == org) & (events["date"].dt.year == int(year)) & (events["place"] != "")]
+        if places.empty:
+            raise LookupError(f"no dated event of {org} in {year} records a place")
+        return ", ".join(sorted(set(places["place"])))
     if kind == "count":
         org, status = args
         return data.member_count(org, refers_to, status)
@@ -64,6 +94,8 @@ def compute(measure: str, refers_to: pd.Timestamp):
 
 
 def _as_text(value, quantity: str) -> str:
+    if isinstance(value, str):
+        return value
     if isinstance(value, pd.Timestamp):
         return {"date": f"{value:%Y-%m-%d}", "month": f"{value:%Y-%m}"}.get(quantity, str(value.year))
     if quantity in ("share", "ratio"):
@@ -83,6 +115,8 @@ def agrees(quantity: str, asserted: str, actual) -> bool:
         return int(asserted) == year
     if quantity == "ratio":
         return abs(float(asserted) - actual) <= RATIO_TOLERANCE
+    if quantity == "place":
+        return asserted in actual.split(", ")
     if quantity == "share":
         if ".." in asserted:  # a range, for words such as "almost half"
             low, high = map(float, asserted.split(".."))

@@ -180,3 +180,19 @@ def shares_by_year(org: str, years, name: str, status: str | tuple[str, ...] = "
 def per_capita(iso3s, year: int) -> pd.Series:
     """GDP per person (current US$) for each country in ``iso3s`` in ``year``; refuses gaps."""
     return (indicator(iso3s, year, "gdp_usd") / indicator(iso3s, year, "population")).astype("float64")
+
+
+def latest_share(iso3s, name: str) -> tuple[float, int, list[str]]:
+    """The latest share of the world's ``name`` held by ``iso3s`` and the year it refers to.
+
+    Countries for which the indicator has no value in any year (the World Bank publishes no GDP for
+    North Korea, for example) are left out and returned as the third item, so that the caller can say
+    so; a country that merely lacks the latest year is not left out: an earlier year is used instead.
+    """
+    df = table("indicators")
+    with_values = set(df.loc[df[name].notna(), "iso3"])
+    codes = [c for c in dict.fromkeys(iso3s) if c != "EUU"]
+    excluded = [c for c in codes if c not in with_values]
+    kept = [c for c in codes if c in with_values]
+    year = latest_complete_year(kept, name)
+    return share_of_world(kept, year, name), year, excluded

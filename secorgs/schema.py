@@ -74,6 +74,8 @@ TABLES = (
             Column("founded", "date", "Date of the founding document or first meeting (ISO 8601)"),
             Column("place", "text", "Where it was founded", required=False),
             Column("secretariat", "text", "Seat of its secretariat, if it has one", required=False),
+            Column("security_role", "text", "Its security mandate in a phrase, as its founding texts put it",
+                   required=False),
             SOURCE,
         ),
         key=("org_id",),
@@ -101,7 +103,7 @@ TABLES = (
             Column("date", "date", "Date of the event (ISO 8601)"),
             Column("kind", "enum", "Kind of event", values=(
                 "founding", "treaty", "declaration", "summit", "institution", "enlargement",
-                "agreement", "exercise")),
+                "agreement", "exercise", "crisis")),
             Column("title", "text", "What happened"),
             Column("place", "text", "Where", required=False),
             SOURCE,
@@ -144,9 +146,9 @@ TABLES = (
             Column("source", "sources", "The text making the claim: a key of references.bib"),
             Column("claim", "text", "The claim, paraphrased (not quoted)"),
             Column("quantity", "enum", "What kind of value it asserts, and so how it is compared",
-                   values=("count", "date", "month", "year", "share", "ratio")),
-            Column("measure", "text", "How the data answer it: count ORG STATUS | joined ORG ISO3 STATUS | "
-                   "founded ORG | growth ORG STATUS FROM-DATE | share ORG STATUS INDICATOR"),
+                   values=("count", "date", "month", "year", "share", "ratio", "place")),
+            Column("measure", "text", "How the data answer it (see secorgs/claims.py): count, joined, founded, "
+                   "growth, share, region_share, holds, event, place or none"),
             Column("asserted", "text", "The value the text asserts: a number, a share (0-1), YYYY-MM-DD, YYYY-MM or YYYY"),
             Column("refers_to", "date", "The date the claim describes, as far as the text shows it"),
             Column("note", "text", "How the claim is read", required=False),

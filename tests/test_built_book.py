@@ -74,7 +74,8 @@ def test_the_outside_reference_check_catches_a_cdn_script():
 CHAPTER_PAGES = [p.relative_to(HTML).as_posix() for p in pages() if p.parent.name == "chapters"]
 
 
-@pytest.mark.parametrize("path", ["intro.html", "bibliography.html"] + CHAPTER_PAGES)
+@pytest.mark.parametrize("path", ["intro.html", "bibliography.html", "glossary.html", "teaching/seminar_guide.html"]
+                         + CHAPTER_PAGES)
 def test_page_renders_offline_without_errors(visit, path):
     page = visit(path)
     assert page.response.ok
@@ -88,7 +89,9 @@ def test_page_renders_offline_without_errors(visit, path):
 
 
 @pytest.mark.parametrize("path, at_least", [("chapters/asean.html", 3), ("chapters/arf.html", 3),
-                                            ("chapters/sco_history.html", 2), ("chapters/decisions.html", 4), ("chapters/expansion.html", 4)])
+                                            ("chapters/sco_history.html", 2), ("chapters/decisions.html", 4), ("chapters/expansion.html", 4),
+                                            ("chapters/security.html", 2), ("chapters/comparison.html", 2),
+                                            ("chapters/audit.html", 1)])
 def test_chapter_charts_are_all_there(visit, path, at_least):
     page = visit(path)
     page.page.wait_for_timeout(300)

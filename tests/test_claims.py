@@ -77,3 +77,20 @@ def test_share_ranges_and_several_statuses():
 def test_a_claim_about_an_indicator_the_data_lack_is_not_checkable():
     result = claims.check(claim("share", "share SCO member eurasia_land_area", "0.8", "2020-12-31"))
     assert result.verdict == "not checkable" and result.asserted == "80.0%"
+
+
+def test_region_share_holds_event_and_place_measures():
+    # No SCO member lies in South-eastern Asia; all ASEAN members do.
+    assert claims.compute("region_share SCO member South-eastern_Asia", pd.Timestamp("2020-01-01")) == 0.0
+    assert claims.compute("region_share ASEAN member South-eastern_Asia", pd.Timestamp("2020-01-01")) == 1.0
+    # India has been an SCO member since 2017; North Korea has never held any SCO status.
+    assert claims.compute("holds SCO IND member", pd.Timestamp("2018-01-01")) == 1
+    assert claims.compute("holds SCO PRK member,observer,dialogue_partner,partner", pd.Timestamp("2024-12-31")) == 0
+    # The SCO Charter was signed in Saint Petersburg on 7 June 2002.
+    assert claims.compute("event SCO SCO_Charter_signed", pd.NaT) == pd.Timestamp("2002-06-07")
+    assert "Saint Petersburg" in claims.compute("place SCO 2002", pd.NaT).split(", ")
+
+
+def test_unmeasurable_claims_are_not_checkable():
+    result = claims.check(claim("ratio", "none", "0.12", "2023-12-31"))
+    assert result.verdict == "not checkable" and result.actual == ""

@@ -150,3 +150,11 @@ def test_per_capita_is_gdp_over_population():
     assert data.per_capita(["SGP"], 2010)["SGP"] == pytest.approx(expected)
     # Singapore's GDP per head in 2010 was in the tens of thousands of US dollars (World Bank).
     assert 30_000 < expected < 60_000
+
+
+def test_latest_share_names_what_it_leaves_out():
+    # The World Bank publishes no GDP series for North Korea.
+    share, year, excluded = data.latest_share(["CHN", "PRK"], "gdp_usd")
+    assert excluded == ["PRK"]
+    assert share == pytest.approx(data.share_of_world(["CHN"], year, "gdp_usd"))
+    assert data.latest_share(["CHN", "PRK"], "population")[2] == []
