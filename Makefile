@@ -12,7 +12,7 @@ help:
 	@echo "make book        build the HTML book into _build/html (creates .venv, installs pinned packages)"
 	@echo "make test        run every test: data check, unit tests, nbval, prose numbers, built pages in Chromium"
 	@echo "make check-data  validate every CSV in data/ and list all problems"
-	@echo "make outputs     re-execute the chapter notebooks in place (refresh their stored outputs)"
+	@echo "make outputs     re-execute every chapter notebook in place (make book re-executes only stale ones)"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,11 +30,15 @@ check-data: $(VENV)/.installed
 vendor: $(VENV)/.installed node_modules/.installed
 	$(PY) -m secorgs.vendor
 
+# Notebooks are executed by secorgs.execute (only those whose code, data or package changed, in
+# parallel), figures are written from their stored outputs, then Sphinx renders the stored outputs.
 book: check-data vendor
+	$(PY) -m secorgs.execute
+	$(PY) -m secorgs.figures
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 outputs: check-data vendor
-	$(PY) scripts/execute_notebooks.py
+	$(PY) -m secorgs.execute --all
 
 unit: check-data vendor
 	$(PY) -m pytest tests -m "not browser" -q

@@ -27,6 +27,7 @@ ORG_COLOURS = {"ASEAN": "#0072B2", "ARF": "#009E73", "SCO": "#D55E00", "SHANGHAI
 WORLD_MAP_FILE = "countries-50m.json"
 WORLD_MAP_SOURCE = ROOT / "node_modules" / "world-atlas" / WORLD_MAP_FILE
 WIDTH = 620
+FIGURE_KEY = "secorgs_figure"
 
 
 def theme() -> dict:
@@ -99,12 +100,22 @@ def _inline_map(node):
     return node
 
 
-def save(chart: alt.TopLevelMixin, name: str, directory: Path = FIGURES_DIR) -> list[Path]:
-    """Write ``chart`` as ``<name>.svg`` and ``<name>.png`` into ``figures/``; return the paths."""
+def export_as(chart: alt.TopLevelMixin, name: str) -> alt.TopLevelMixin:
+    """Mark ``chart`` for export to ``figures/<name>.svg`` and ``.png``; return it.
+
+    The name travels inside the chart's spec (``usermeta``), so the figures can be written from the
+    notebooks' stored outputs by :mod:`secorgs.figures` without re-executing anything.
+    """
+    chart.usermeta = {FIGURE_KEY: name}
+    return chart
+
+
+def write_figure(spec: dict, name: str, directory: Path = FIGURES_DIR) -> list[Path]:
+    """Write a Vega-Lite ``spec`` as ``<name>.svg`` and ``<name>.png``; return the paths."""
     import vl_convert as vlc
 
     directory.mkdir(parents=True, exist_ok=True)
-    spec = _inline_map(chart.to_dict())
+    spec = _inline_map(spec)
     svg_path, png_path = directory / f"{name}.svg", directory / f"{name}.png"
     svg_path.write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
     png_path.write_bytes(vlc.vegalite_to_png(spec, scale=2))

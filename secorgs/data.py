@@ -17,6 +17,10 @@ from .schema import TABLES, TABLES_BY_NAME, DataError, validate_dir
 
 _cache: dict[str, dict[str, pd.DataFrame]] = {}
 
+#: Tables read since the process started: the notebook executor records them as the notebook's data
+#: dependencies, so that a change to a file re-executes exactly the notebooks that read it.
+ACCESSED: set[str] = set()
+
 
 def _fingerprint(data_dir: Path, bib: Path) -> str:
     digest = hashlib.sha256()
@@ -40,19 +44,28 @@ def _typed(name: str, raw: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def load(data_dir: Path = DATA_DIR, bib: Path = ROOT / "references.bib") -> dict[str, pd.DataFrame]:
-    """All tables, validated and typed; cached by the content of the files, so an edit is never missed."""
+def _load_all(data_dir: Path = DATA_DIR, bib: Path = ROOT / "references.bib") -> dict[str, pd.DataFrame]:
     key = _fingerprint(Path(data_dir), Path(bib))
     if key not in _cache:
         frames, problems = validate_dir(Path(data_dir), Path(bib))
         if problems:
             raise DataError(problems)
         _cache[key] = {t.name: _typed(t.name, frames[t.name]) for t in TABLES}
-    return {name: df.copy() for name, df in _cache[key].items()}
+    return _cache[key]
+
+
+def load(data_dir: Path = DATA_DIR, bib: Path = ROOT / "references.bib") -> dict[str, pd.DataFrame]:
+    """All tables, validated and typed; cached by the content of the files, so an edit is never missed."""
+    tables = _load_all(data_dir, bib)
+    ACCESSED.update(tables)
+    return {name: df.copy() for name, df in tables.items()}
 
 
 def table(name: str) -> pd.DataFrame:
-    return load()[name]
+    """One validated table (every file is validated before any is returned)."""
+    df = _load_all()[name]
+    ACCESSED.add(name)
+    return df.copy()
 
 
 def as_of() -> pd.Timestamp:
@@ -111,12 +124,15 @@ def with_regions(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def overlap(groups: dict[str, set]) -> pd.DataFrame:
-    """Pairwise overlaps of named sets: rows (a, b, shared, names), with a == b giving each set's size."""
+    """Pairwise overlaps of named sets of ISO3 codes: rows (a, b, shared, codes, names), a == b giving
+    each set's size; ``names`` lists the countries by their names in countries.csv."""
+    names = table("countries").set_index("iso3")["name"].to_dict()
     rows = []
     for a, members_a in groups.items():
         for b, members_b in groups.items():
-            shared = sorted(set(members_a) & set(members_b))
-            rows.append({"a": a, "b": b, "shared": len(shared), "names": ", ".join(shared)})
+            shared = sorted(set(members_a) & set(members_b), key=lambda code: names.get(code, code))
+            rows.append({"a": a, "b": b, "shared": len(shared), "codes": ", ".join(shared),
+                         "names": ", ".join(names.get(code, code) for code in shared)})
     return pd.DataFrame(rows)
 
 

@@ -6,6 +6,7 @@
 * puts the widget manager's icon fonts beside each page that shows widgets: its stylesheet asks
   for them relative to the page (``@jupyter-widgets/*.woff2`` and ``@jupyter-widgets/html-manager/dist/*.woff2``), not the script;
 * maps the MathJax 2 call the widget manager makes onto MathJax 3 (``static/mathjax2-hub-shim.js``);
+* copies the exported chart figures to ``figures/`` in the built book;
 * drops sphinx-thebe's loader and configuration, which name a CDN and are unused (no live kernel
   in the offline book) and which Jupyter Book adds twice, a console error on every page.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 from sphinx.builders.html._assets import _JavaScript
 from sphinx.errors import ConfigError
 
+from . import FIGURES_DIR
 from .vendor import VENDOR_DIR
 
 
@@ -50,6 +52,17 @@ def copy_widget_fonts(app, exception):
                 shutil.copy2(font, target / font.name)
 
 
+def copy_figures(app, exception):
+    """Serve the exported figures (SVG and PNG, for slides) under figures/ in the built book."""
+    if exception or app.builder.format != "html":
+        return
+    target = Path(app.builder.outdir) / "figures"
+    target.mkdir(exist_ok=True)
+    for figure in sorted(FIGURES_DIR.glob("*.*")):
+        if figure.suffix in (".svg", ".png"):
+            shutil.copy2(figure, target / figure.name)
+
+
 def setup(app):
     if not (VENDOR_DIR / "vega-bundle.js").exists():
         raise ConfigError(f"{VENDOR_DIR} is missing: run `python -m secorgs.vendor` (make book does)")
@@ -59,4 +72,5 @@ def setup(app):
     app.add_js_file("mathjax2-hub-shim.js", priority=210)
     app.connect("html-page-context", adjust_page_scripts, priority=900)
     app.connect("build-finished", copy_widget_fonts)
+    app.connect("build-finished", copy_figures)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -118,8 +118,10 @@ def test_regions_of_the_asean_founders_are_south_eastern_asia():
 
 def test_overlap_counts_shared_members():
     table = data.overlap({"x": {"A", "B", "C"}, "y": {"B", "C", "D"}}).set_index(["a", "b"])
-    assert table.loc[("x", "y"), "shared"] == 2 and table.loc[("x", "y"), "names"] == "B, C"
+    assert table.loc[("x", "y"), "shared"] == 2 and table.loc[("x", "y"), "codes"] == "B, C"
     assert table.loc[("x", "x"), "shared"] == 3
+    named = data.overlap({"p": {"KHM", "CHN"}, "q": {"CHN", "KHM", "IND"}}).set_index(["a", "b"])
+    assert named.loc[("p", "q"), "names"] == "Cambodia, China"
 
 
 def test_every_body_reports_to_a_body_of_its_own_organisation():
