@@ -212,3 +212,21 @@ def latest_share(iso3s, name: str) -> tuple[float, int, list[str]]:
     kept = [c for c in codes if c in with_values]
     year = latest_complete_year(kept, name)
     return share_of_world(kept, year, name), year, excluded
+
+
+def chair_rotation(org: str) -> pd.DataFrame:
+    """Actual chairs against a strict rotation in alphabetical order of the members' English names.
+
+    The rotation starts from the first recorded chair and steps, year by year, to the next member in
+    alphabetical order among the members of that year (so a new member takes its place in the order).
+    An exchange of turns between two members therefore shows as two departures.
+    """
+    chairs = table("chairs").query("org_id == @org").sort_values("year")
+    names = table("countries").set_index("iso3")["name"]
+    expected = chairs["iso3"].iloc[0]
+    rows = []
+    for year, chair in zip(chairs["year"].iloc[1:], chairs["iso3"].iloc[1:]):
+        order = sorted(members(org, f"{year}-01-01")["iso3"], key=lambda code: names[code])
+        expected = order[(order.index(expected) + 1) % len(order)]
+        rows.append({"year": int(year), "chair": chair, "expected": expected, "follows_rotation": chair == expected})
+    return pd.DataFrame(rows)

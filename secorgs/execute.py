@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -69,13 +70,17 @@ def stale(path: Path, root: Path = ROOT) -> str | None:
 
 def execute(path: Path, root: Path = ROOT) -> tuple[str, float, list[str]]:
     """Execute ``path`` in place; return its name, the seconds it took and the tables it read."""
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(PROBE))
     started = time.perf_counter()
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    # IPC sockets in a private directory: kernels started side by side cannot race for TCP ports.
+    with tempfile.TemporaryDirectory(prefix="secorgs-kernel-") as sockets:
+        manager = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
+        NotebookClient(nb, km=manager, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - started
     probe = nb.cells.pop()
     text = "".join(o.get("text", "") for o in probe.outputs if o.get("output_type") == "stream")

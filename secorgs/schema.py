@@ -126,6 +126,17 @@ TABLES = (
         key=("org_id", "body"),
     ),
     Table(
+        "chairs", "Which member chaired the organisation each year.",
+        (
+            Column("org_id", "code", "Organisation", references="organisations.org_id"),
+            Column("year", "year", "Calendar year of the chairmanship"),
+            Column("iso3", "iso3", "The chairing member (ISO 3166-1 alpha-3)", references="countries.iso3"),
+            SOURCE,
+            Column("note", "text", "Departures from the rotation", required=False),
+        ),
+        key=("org_id", "year"),
+    ),
+    Table(
         "officeholders", "Heads of secretariats, in order of office.",
         (
             Column("org_id", "code", "Organisation", references="organisations.org_id"),

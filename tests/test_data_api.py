@@ -160,3 +160,11 @@ def test_latest_share_names_what_it_leaves_out():
     assert excluded == ["PRK"]
     assert share == pytest.approx(data.share_of_world(["CHN"], year, "gdp_usd"))
     assert data.latest_share(["CHN", "PRK"], "population")[2] == []
+
+
+def test_asean_chair_rotation_departures():
+    # Indonesia and Brunei exchanged the 2011 and 2013 turns, Myanmar and Laos the 2014 and 2016 turns,
+    # and the Philippines took Myanmar's 2026 turn (ASEAN Secretariat; news reports of 2025).
+    rotation = data.chair_rotation("ASEAN")
+    assert rotation.loc[~rotation["follows_rotation"], "year"].tolist() == [2011, 2013, 2014, 2016, 2026]
+    assert rotation.set_index("year").loc[2026, "expected"] == "MMR"
