@@ -1,6 +1,6 @@
 """Benchmark the build in one run on this machine and write benchmarks/results.md (``make bench``).
 
-Everything runs in a temporary copy of the project (tracked and untracked-but-not-ignored files),
+Everything runs in a temporary copy of the project's source files,
 using this project's virtual environment and node_modules, so the working tree is not touched.
 Measured, in order: a clean build (no execution cache, no Sphinx environment); the sum of the
 notebooks' own execution times; a no-change rebuild; a rebuild after editing one CSV; a rebuild
@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,13 +25,9 @@ VENV = ROOT / ".venv"
 
 
 def project_copy(target: Path) -> Path:
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout.split()
-    for name in listed:
-        source = ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
+    from secorgs.execute import copy_project
+
+    copy_project(target, ROOT)
     (target / "node_modules").symlink_to(ROOT / "node_modules")
     return target
 

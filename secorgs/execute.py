@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -30,6 +31,27 @@ from . import ROOT
 KEY = "secorgs"
 MARKER = "SECORGS-ACCESSED "
 PROBE = f"import json as _j, secorgs.data as _d\nprint({MARKER!r} + _j.dumps(sorted(_d.ACCESSED)))"
+
+
+SKIP_DIRS = {".git", ".venv", "node_modules", "_build", "__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
+
+
+def copy_project(target: Path, root: Path = ROOT) -> Path:
+    """Copy the project's source files (not its venv, node_modules, build or figures) to ``target``.
+
+    Used by the cache tests and the benchmark, which rebuild a copy rather than the working tree.
+    """
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if set(relative.parts) & SKIP_DIRS or not path.is_file() or path.name.endswith(".egg-info"):
+            continue
+        if relative.parts[0] == "figures" and path.suffix in (".svg", ".png"):
+            continue
+        if any(part.endswith(".egg-info") for part in relative.parts):
+            continue
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target / relative)
+    return target
 
 
 def chapters(root: Path = ROOT) -> list[Path]:

@@ -1,7 +1,6 @@
 """Execution cache: stored outputs are never older than the data, and only what changed re-runs."""
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,17 +13,7 @@ NOTEBOOKS = execute.chapters()
 
 
 def project_copy(tmp_path) -> Path:
-    """A copy of the tracked project files (data, package, chapters, configuration) under tmp_path."""
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, text=True, check=True)
-    files = listed.stdout.split()
-    target = tmp_path / "book"
-    for name in files:
-        source = ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    return target
+    return execute.copy_project(tmp_path / "book")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
