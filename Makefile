@@ -28,12 +28,17 @@ node_modules/.installed: package.json package-lock.json
 check-data: $(VENV)/.installed
 	$(PY) -m secorgs.check
 
+# The build validates the data again whenever a data file, the bibliography or the schema changed.
+_build/.data-valid: $(VENV)/.installed $(wildcard data/*.csv) references.bib secorgs/schema.py
+	$(PY) -m secorgs.check
+	mkdir -p _build && touch $@
+
 vendor: $(VENV)/.installed node_modules/.installed
 	$(PY) -m secorgs.vendor
 
 # Notebooks are executed by secorgs.execute (only those whose code, data or package changed, in
 # parallel), figures are written from their stored outputs, then Sphinx renders the stored outputs.
-book: check-data vendor
+book: _build/.data-valid vendor
 	$(PY) -m secorgs.execute
 	$(PY) -m secorgs.figures
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going

@@ -2,8 +2,10 @@
 
 Charts marked with :func:`secorgs.charts.export_as` carry their figure name in the spec; this
 finds those specs in the stored outputs (displayed or glued) and writes SVG and PNG with vl-convert.
-``python -m secorgs.figures`` (``make book`` runs it).
+A figure whose spec (and vl-convert version) is unchanged since it was last written is not written
+again. ``python -m secorgs.figures`` (``make book`` runs it).
 """
+import hashlib
 import json
 import re
 import sys
@@ -32,14 +34,31 @@ def specs_in(path):
     return found
 
 
+HASHES = FIGURES_DIR / ".hashes.json"
+
+
+def spec_hash(spec) -> str:
+    import vl_convert
+
+    text = json.dumps(spec, sort_keys=True) + vl_convert.__version__
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def main() -> int:
-    written = 0
+    previous = json.loads(HASHES.read_text()) if HASHES.exists() else {}
+    current, written, kept = {}, 0, 0
     for path in sorted((ROOT / "chapters").glob("*.ipynb")):
         for name, spec in specs_in(path).items():
+            current[name] = spec_hash(spec)
+            on_disk = all((FIGURES_DIR / f"{name}.{ext}").exists() for ext in ("svg", "png"))
+            if on_disk and previous.get(name) == current[name]:
+                kept += 1
+                continue
             write_figure(spec, name)
             written += 1
-    print(f"figures: wrote {written} figures (SVG and PNG) to {FIGURES_DIR.relative_to(ROOT)}/")
-    return 0 if written else 1
+    HASHES.write_text(json.dumps(current, indent=1, sort_keys=True), encoding="utf-8")
+    print(f"figures: {written} written, {kept} unchanged, in {FIGURES_DIR.relative_to(ROOT)}/")
+    return 0 if current else 1
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Everything a page loads comes from here, not a CDN:
 * ``mathjax/``: MathJax 3 (npm, locked);
 * ``countries-50m.json``: the Natural Earth world map from npm ``world-atlas``.
 """
+import hashlib
 import shutil
 import sys
 
@@ -22,9 +23,21 @@ COPIES = {
 }
 
 
+def stamp() -> str:
+    """What the vendored files are made from: the npm lock file and the vl-convert version."""
+    import vl_convert as vlc
+
+    lock = (ROOT / "package-lock.json").read_bytes()
+    return hashlib.sha256(lock + vlc.__version__.encode()).hexdigest()
+
+
 def main() -> int:
     import vl_convert as vlc
 
+    stamp_file = VENDOR_DIR / ".stamp"
+    if stamp_file.exists() and stamp_file.read_text() == stamp():
+        print(f"vendor: {VENDOR_DIR.relative_to(ROOT)} is current")
+        return 0
     missing = [str(src) for src in COPIES if not src.exists()]
     if missing:
         print("vendor: missing " + ", ".join(missing) + "; run `npm ci` (make does this)", file=sys.stderr)
@@ -42,6 +55,7 @@ def main() -> int:
             shutil.copytree(src, target)
         else:
             shutil.copy2(src, target)
+    stamp_file.write_text(stamp())
     print(f"vendor: wrote {VENDOR_DIR.relative_to(ROOT)}")
     return 0
 
