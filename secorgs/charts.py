@@ -173,8 +173,9 @@ def member_map(spells: pd.DataFrame, title: str, description: str, first_year: i
     year = alt.param(name="year", value=initial_year,
                      bind=alt.binding_range(min=first_year, max=last_year, step=1, name="Year: "))
     countries = alt.topo_feature(WORLD_MAP_FILE, "countries")
-    background = alt.Chart(countries).mark_geoshape(fill="#eeeeee", stroke="white", strokeWidth=0.4)
-    members = alt.Chart(countries).mark_geoshape(stroke="white", strokeWidth=0.5).transform_lookup(
+    # The shapes are not announced one by one: the chart's description says what the map shows.
+    background = alt.Chart(countries).mark_geoshape(fill="#eeeeee", stroke="white", strokeWidth=0.4, aria=False)
+    members = alt.Chart(countries).mark_geoshape(stroke="white", strokeWidth=0.5, aria=False).transform_lookup(
         lookup="id", from_=alt.LookupData(df, "id", ["country", "from_year", "to_year"])
     ).transform_filter(
         "isValid(datum.country)"

@@ -6,10 +6,12 @@
 * puts the widget manager's icon fonts beside each page that shows widgets: its stylesheet asks
   for them relative to the page (``@jupyter-widgets/*.woff2`` and ``@jupyter-widgets/html-manager/dist/*.woff2``), not the script;
 * maps the MathJax 2 call the widget manager makes onto MathJax 3 (``static/mathjax2-hub-shim.js``);
+* names unnamed controls of the theme, widgets and vega-embed (``static/a11y-fixes.js``);
 * copies the exported chart figures to ``figures/`` in the built book;
 * drops sphinx-thebe's loader and configuration, which name a CDN and are unused (no live kernel
   in the offline book) and which Jupyter Book adds twice, a console error on every page.
 """
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -63,13 +65,28 @@ def copy_figures(app, exception):
             shutil.copy2(figure, target / figure.name)
 
 
+def assets_digest() -> str:
+    """Hash of this extension and its static files: a change re-writes every page, not just edited ones."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted((Path(__file__).parent / "static").glob("*")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def record_digest(app, config):
+    config.secorgs_assets_digest = assets_digest()
+
+
 def setup(app):
     if not (VENDOR_DIR / "vega-bundle.js").exists():
         raise ConfigError(f"{VENDOR_DIR} is missing: run `python -m secorgs.vendor` (make book does)")
     app.config.html_static_path.append(str(VENDOR_DIR))
+    app.add_config_value("secorgs_assets_digest", "", "html")
+    app.connect("config-inited", record_digest)
     app.add_js_file("vega-bundle.js", priority=200)
     app.config.html_static_path.append(str(Path(__file__).parent / "static"))
     app.add_js_file("mathjax2-hub-shim.js", priority=210)
+    app.add_js_file("a11y-fixes.js", priority=220)
     app.connect("html-page-context", adjust_page_scripts, priority=900)
     app.connect("build-finished", copy_widget_fonts)
     app.connect("build-finished", copy_figures)

@@ -72,20 +72,8 @@ def test_the_outside_reference_check_catches_a_cdn_script():
 
 
 CHAPTER_PAGES = [p.relative_to(HTML).as_posix() for p in pages() if p.parent.name == "chapters"]
-
-
-@pytest.mark.parametrize("path", ["intro.html", "bibliography.html", "glossary.html", "teaching/seminar_guide.html"]
-                         + CHAPTER_PAGES)
-def test_page_renders_offline_without_errors(visit, path):
-    page = visit(path)
-    assert page.response.ok
-    page.page.wait_for_function("document.querySelectorAll('.vega-chart svg.marks, .vega-chart canvas.marks').length"
-                                " >= document.querySelectorAll('.vega-chart').length", timeout=15000)
-    sizes = page.page.evaluate(CHART_SIZES)
-    assert all(w > 100 and h > 100 for _, w, h in sizes), sizes
-    assert page.outside == []
-    assert page.failed == []
-    assert page.console_errors == []
+ALL_PAGES = [p.relative_to(HTML).as_posix() for p in pages()]
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.mark.parametrize("path, at_least", [("chapters/asean.html", 3), ("chapters/arf.html", 3),
@@ -150,3 +138,83 @@ def test_a_broken_chart_is_detected(visit):
         assert page.console_errors
     finally:
         broken.unlink()
+
+
+class Anchors(HTMLParser):
+    """Collect the ids a page defines and the local links it makes."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("name"):
+            self.ids.add(attrs["name"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+
+
+def test_internal_links_and_cross_references_resolve():
+    parsed = {}
+    for page in pages():
+        parser = Anchors()
+        parser.feed(page.read_text(encoding="utf-8"))
+        parsed[page.resolve()] = parser
+    broken = []
+    for page, parser in parsed.items():
+        for href in parser.links:
+            url = urlparse(href)
+            if url.scheme or href.startswith(("mailto:", "javascript:", "//")):
+                continue
+            target = (page.parent / url.path).resolve() if url.path else page
+            if url.path and not target.exists():
+                broken.append(f"{page.relative_to(HTML.resolve())}: {href}")
+            elif url.fragment and target in parsed and url.fragment not in parsed[target].ids:
+                broken.append(f"{page.relative_to(HTML.resolve())}: {href} (no such anchor)")
+    assert broken == []
+
+
+def test_search_works_offline_and_finds_a_glossary_term(visit):
+    page = visit("search.html?q=heterogeneity")
+    page.page.wait_for_selector("#search-results li", timeout=15000)
+    hits = page.page.locator("#search-results li a").all_inner_texts()
+    assert any("Glossary" in hit for hit in hits), hits
+    assert page.outside == [] and page.console_errors == []
+
+
+@pytest.mark.parametrize("path", ALL_PAGES)
+def test_page_as_a_reader_gets_it(visit, path):
+    """Offline, drawn, error-free and accessible: one visit per page, several checks."""
+    page = visit(path)
+    assert page.response.ok
+    page.page.wait_for_function("document.querySelectorAll('.vega-chart svg.marks, .vega-chart canvas.marks').length"
+                                " >= document.querySelectorAll('.vega-chart').length", timeout=15000)
+    sizes = page.page.evaluate(CHART_SIZES)
+    assert all(w > 100 and h > 100 for _, w, h in sizes), sizes
+    assert page.outside == [], "requests to other hosts"
+    assert page.failed == [], "failed requests"
+    assert page.console_errors == []
+    levels = page.page.evaluate(
+        "() => Array.from(document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6'))"
+        ".map(h => Number(h.tagName[1]))")
+    assert [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1] == [], "heading levels skip"
+    assert not levels or levels[0] == 1
+    undescribed = page.page.evaluate(
+        "() => Array.from(document.querySelectorAll('main img:not([alt]), .vega-chart:not([aria-label])')).length")
+    assert undescribed == 0, "a figure without alt text or description"
+    page.page.add_script_tag(path=str(AXE))
+    result = page.page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_chart_theme_is_colour_blind_safe():
+    from secorgs import charts
+
+    # Okabe and Ito's palette, designed to stay distinguishable under the common colour-vision deficiencies.
+    assert charts.theme()["config"]["range"]["category"][:7] == [
+        "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
