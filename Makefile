@@ -6,13 +6,14 @@ PY := $(VENV)/bin/python
 export SECORGS_RENDERER := book
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test check-data vendor outputs unit nbval browser bench clean help
+.PHONY: book test check-data vendor outputs unit nbval browser pdf bench clean help
 
 help:
 	@echo "make book        build the HTML book into _build/html (creates .venv, installs pinned packages)"
 	@echo "make test        run every test: data check, unit tests, nbval, prose numbers, built pages in Chromium"
 	@echo "make check-data  validate every CSV in data/ and list all problems"
 	@echo "make outputs     re-execute every chapter notebook in place (make book re-executes only stale ones)"
+	@echo "make pdf         print the built book to _build/book.pdf with Chromium"
 	@echo "make bench       time clean and incremental builds and make test; writes benchmarks/results.md"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -60,6 +61,10 @@ test: check-data vendor
 	$(PY) -m pytest tests -m "not browser" -q
 	$(PY) -m pytest --nbval chapters --nbval-sanitize-with tests/sanitize.cfg -q -p no:cacheprovider
 	$(MAKE) browser
+
+pdf: book
+	bash tests/install_chromium.sh
+	$(PY) -m secorgs.pdf
 
 bench: $(VENV)/.installed node_modules/.installed
 	$(PY) benchmarks/bench.py

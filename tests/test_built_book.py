@@ -102,12 +102,15 @@ def test_every_slider_changes_its_chart(visit, path):
     assert charts_with_sliders.count() >= 1
     for i in range(charts_with_sliders.count()):
         chart = charts_with_sliders.nth(i)
-        before = chart.locator("svg.marks").inner_html()
+        svg = chart.locator("svg.marks")
+        before = svg.inner_html()
         chart.locator("input[type=range]").first.evaluate(
             "el => { el.value = (Number(el.value) === Number(el.min)) ? el.max : el.min;"
             " el.dispatchEvent(new Event('input', {bubbles: true})); }")
-        page.page.wait_for_timeout(300)
-        assert chart.locator("svg.marks").inner_html() != before, f"slider {i} on {path} changed nothing"
+        changed = svg.evaluate("(el, before) => new Promise(done => { const t0 = Date.now();"
+                               " (function poll() { if (el.innerHTML !== before) return done(true);"
+                               " if (Date.now() - t0 > 5000) return done(false); setTimeout(poll, 50); })(); })", before)
+        assert changed, f"slider {i} on {path} changed nothing"
 
 
 def test_what_if_clicks_admit_candidates(visit):
@@ -117,7 +120,8 @@ def test_what_if_clicks_admit_candidates(visit):
     before = chart.locator("svg.marks").text_content()
     bar = chart.locator("svg.marks g.mark-rect path").first
     bar.click()
-    page.page.wait_for_timeout(300)
+    page.page.wait_for_function("el => el.textContent.includes('(1 added)')",
+                                arg=chart.locator("svg.marks").element_handle(), timeout=5000)
     after = chart.locator("svg.marks").text_content()
     assert "(1 added)" in after and after != before
     assert page.console_errors == []
@@ -218,3 +222,20 @@ def test_chart_theme_is_colour_blind_safe():
     # Okabe and Ito's palette, designed to stay distinguishable under the common colour-vision deficiencies.
     assert charts.theme()["config"]["range"]["category"][:7] == [
         "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
+
+
+def test_the_book_prints_to_one_pdf_with_every_chapter(tmp_path, browser):
+    from pypdf import PdfReader
+
+    from secorgs import pdf
+
+    path = pdf.build(tmp_path / "book.pdf", browser=browser)
+    reader = PdfReader(path)
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    titles = []
+    for name in pdf.toc_pages():
+        h1 = re.search(r"<h1[^>]*>(.*?)<", (HTML / name).read_text(encoding="utf-8"), re.S)
+        titles.append(" ".join(h1.group(1).split()))
+    assert len(reader.pages) >= 2 * len(titles)
+    missing = [t for t in titles if t.split(":")[0] not in text]
+    assert missing == []
