@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export SECORGS_RENDERER := book
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test check-data vendor outputs unit nbval browser pdf bench clean help
+.PHONY: book test check-data vendor outputs unit nbval browser pdf screenshots bench clean help
 
 help:
 	@echo "make book        build the HTML book into _build/html (creates .venv, installs pinned packages)"
@@ -14,6 +14,7 @@ help:
 	@echo "make check-data  validate every CSV in data/ and list all problems"
 	@echo "make outputs     re-execute every chapter notebook in place (make book re-executes only stale ones)"
 	@echo "make pdf         print the built book to _build/book.pdf with Chromium"
+	@echo "make screenshots every chapter at desktop and phone widths into _build/screenshots/"
 	@echo "make bench       time clean and incremental builds and make test; writes benchmarks/results.md"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -65,6 +66,10 @@ test: check-data vendor
 pdf: book
 	bash tests/install_chromium.sh
 	$(PY) -m secorgs.pdf
+
+screenshots: book
+	bash tests/install_chromium.sh
+	$(PY) -m secorgs.screenshots
 
 bench: $(VENV)/.installed node_modules/.installed
 	$(PY) benchmarks/bench.py
