@@ -41,6 +41,18 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def chromium_path() -> str:
+    """Debian's Chromium, which Playwright drives (it downloads no browser of its own)."""
+    return shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def serve(html: Path = HTML) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``html`` on 127.0.0.1 in a background thread; return the server and its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(html)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
 def print_pages(browser, base: str) -> "PdfWriter":
     from pypdf import PdfWriter
 
@@ -60,16 +72,13 @@ def print_pages(browser, base: str) -> "PdfWriter":
 
 def build(output: Path = OUTPUT, html: Path = HTML, browser=None) -> Path:
     """Print the book to ``output``; ``browser`` is a Playwright Chromium to reuse (tests pass theirs)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(html)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    server, base = serve(html)
     try:
         if browser is None:
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as p:
-                own = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                        args=CHROMIUM_ARGS)
+                own = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
                 writer = print_pages(own, base)
                 own.close()
         else:

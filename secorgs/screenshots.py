@@ -3,15 +3,11 @@
 Written to ``_build/screenshots/`` as build artefacts (not committed); the pages are served on
 loopback with every other host blocked, and each shot waits until the page's charts are drawn.
 """
-import functools
-import http.server
-import shutil
 import sys
-import threading
 from urllib.parse import urlparse
 
 from . import ROOT
-from .pdf import CHROMIUM_ARGS, DRAWN, HTML, Quiet, toc_pages
+from .pdf import CHROMIUM_ARGS, DRAWN, chromium_path, serve, toc_pages
 
 OUT = ROOT / "_build" / "screenshots"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
@@ -20,12 +16,10 @@ WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(HTML)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    server, base = serve()
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         for label, (width, height) in WIDTHS.items():
             page = browser.new_page(viewport={"width": width, "height": height})
             page.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname == "127.0.0.1"

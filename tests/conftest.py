@@ -1,26 +1,12 @@
-import functools
-import http.server
-import shutil
-import threading
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
+from secorgs.pdf import CHROMIUM_ARGS, HTML, chromium_path, serve
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: needs the built book and Chromium (make browser)")
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="session")
@@ -28,11 +14,8 @@ def site():
     """Serve _build/html on 127.0.0.1; yield its base URL."""
     if not (HTML / "index.html").exists():
         pytest.fail("_build/html is missing: run `make book` first")
-    handler = functools.partial(QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server, base = serve(HTML)
+    yield base
     server.shutdown()
 
 
@@ -41,7 +24,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
 
