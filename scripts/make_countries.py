@@ -1,4 +1,5 @@
-"""Rebuild data/countries.csv: name and UN M49 region of every country in data/memberships.csv.
+"""Rebuild data/countries.csv: name and UN M49 region of every country in data/memberships.csv
+or data/treaty_parties.csv.
 
 Regions come from the UN M49 standard as shipped in the PyPI package pyworldatlas 0.10.0
 (table `country`, columns `region`, `continent`); the European Union (EUU) is not a country and is
@@ -13,8 +14,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main():
-    with open(ROOT / "data" / "memberships.csv", encoding="utf-8") as f:
-        codes = sorted({row["iso3"] for row in csv.DictReader(f)})
+    codes = set()
+    for name, column in (("memberships", "iso3"), ("treaty_parties", "party")):
+        with open(ROOT / "data" / f"{name}.csv", encoding="utf-8") as f:
+            codes |= {row[column] for row in csv.DictReader(f)}
+    codes = sorted(codes)
     db_path = resources.files("pyworldatlas") / "data" / "atlas.sqlite3"
     with sqlite3.connect(str(db_path)) as db:
         rows = {code: (name, continent, region) for code, name, continent, region in db.execute(

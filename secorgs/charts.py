@@ -195,19 +195,53 @@ STATUS_COLOURS = {"member": "#0072B2", "observer": "#E69F00", "dialogue_partner"
                   "partner": "#CC79A7", "participant": "#56B4E9"}
 
 
+#: UN M49 continents, in the order the TAC's parties reached them.
+CONTINENT_COLOURS = {"Asia": "#0072B2", "Oceania": "#009E73", "Europe": "#E69F00",
+                     "Americas": "#CC79A7", "Africa": "#D55E00"}
+
+
 def status_area(counts: pd.DataFrame, title: str, description: str) -> alt.Chart:
     """Stacked step-area of countries by status per year; ``counts`` has year, status, count."""
-    statuses = [s for s in STATUS_COLOURS if s in set(counts["status"])]
-    return alt.Chart(counts).mark_area(interpolate="step-after", opacity=0.9).encode(
-        x=alt.X("year:Q", title="Year (as of 31 December)", axis=alt.Axis(format="d")),
+    return stacked_steps(counts, "status", "Status", STATUS_COLOURS, title, description)
+
+
+def stacked_steps(counts: pd.DataFrame, group: str, legend: str, colours: dict, title: str,
+                  description: str) -> alt.Chart:
+    """Stacked step-area of counts per year split by ``group``; ``counts`` has year, ``group``, count.
+    Groups are stacked in the order of ``colours`` (groups missing from it get Okabe-Ito colours)."""
+    present = set(counts[group])
+    extra = sorted(present - set(colours))
+    order = [g for g in colours if g in present] + extra
+    palette = {**colours, **{g: OKABE_ITO[(i + 1) % len(OKABE_ITO)] for i, g in enumerate(extra)}}
+    # Centred steps over a domain padded by half a year, so the first and last years are as wide as the rest.
+    first, last = int(counts["year"].min()), int(counts["year"].max())
+    return alt.Chart(counts).mark_area(interpolate="step", opacity=0.9).encode(
+        x=alt.X("year:Q", title="Year (as of 31 December)", axis=alt.Axis(format="d"),
+                scale=alt.Scale(domain=[first - 0.5, last + 0.5], nice=False, zero=False)),
         y=alt.Y("count:Q", stack="zero", title="Countries"),
-        color=alt.Color("status:N", title="Status", sort=statuses,
-                        scale=alt.Scale(domain=statuses, range=[STATUS_COLOURS[s] for s in statuses])),
-        order=alt.Order("status_rank:Q"),
-        tooltip=["year:Q", "status:N", "count:Q"],
+        color=alt.Color(f"{group}:N", title=legend, sort=order,
+                        scale=alt.Scale(domain=order, range=[palette[g] for g in order])),
+        order=alt.Order("group_rank:Q"),
+        tooltip=["year:Q", f"{group}:N", "count:Q"],
     ).transform_calculate(
-        status_rank=f"indexof({json.dumps(statuses)}, datum.status)"
+        group_rank=f"indexof({json.dumps(order)}, datum.{group})"
     ).properties(width=WIDTH, height=280, title=title, description=description)
+
+
+def range_dots(df: pd.DataFrame, x: str, low: str, high: str, size: str, title: str, description: str,
+               y_title: str, colour: str = "#0072B2", tooltip: list | None = None) -> alt.Chart:
+    """One vertical bar per row from ``low`` to ``high`` (where sources disagree) with a dot at each end,
+    dots sized by ``size``."""
+    first, last = int(df[x].min()), int(df[x].max())
+    base = alt.Chart(df).encode(x=alt.X(f"{x}:Q", title=None, axis=alt.Axis(format="d"),
+                                        scale=alt.Scale(domain=[first - 1, last + 1], nice=False, zero=False)),
+                                tooltip=tooltip or [x, low, high])
+    bars = base.mark_rule(strokeWidth=3, color=colour, opacity=0.6).encode(
+        y=alt.Y(f"{low}:Q", title=y_title, scale=alt.Scale(zero=True)), y2=f"{high}:Q")
+    ends = [base.mark_circle(color=colour, opacity=0.9).encode(
+        y=f"{end}:Q", size=alt.Size(f"{size}:Q", legend=None, scale=alt.Scale(range=[40, 260])))
+        for end in (low, high)]
+    return alt.layer(bars, *ends).properties(width=WIDTH, height=260, title=title, description=description)
 
 
 def overlap_heatmap(table: pd.DataFrame, title: str, description: str) -> alt.Chart:

@@ -10,6 +10,7 @@ Each claim names, in its ``measure`` column, how the data answer it:
 ``holds ORG ISO3 STATUSES``     1 if ISO3 held any of STATUSES (comma-separated) on ``refers_to``, else 0
 ``event ORG TITLE``             the date of the organisation's event whose title starts with TITLE (spaces as _)
 ``place ORG YEAR``              the places of the organisation's dated events in YEAR
+``parties TREATY [CONTINENT]``  number of parties to TREATY on ``refers_to`` (only those in a UN continent, if given)
 ``none``                        the book's data cannot answer the claim (verdict: not checkable)
 ``share ORG STATUS INDICATOR``  the share of the world's INDICATOR held by countries in STATUS (several
                                 statuses separated by commas) in the year of ``refers_to`` (or the
@@ -69,6 +70,12 @@ def compute(measure: str, refers_to: pd.Timestamp):
         if places.empty:
             raise LookupError(f"no dated event of {org} in {year} records a place")
         return ", ".join(sorted(set(places["place"])))
+    if kind == "parties":
+        treaty, *continent = args
+        found = data.parties(treaty, refers_to)
+        if continent:
+            found = found[found["continent"] == continent[0].replace("_", " ")]
+        return len(found)
     if kind == "count":
         org, status = args
         return data.member_count(org, refers_to, status)

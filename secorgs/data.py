@@ -69,13 +69,13 @@ def table(name: str) -> pd.DataFrame:
 
 
 def as_of() -> pd.Timestamp:
-    """The date the data describe: the latest date in memberships or events.
+    """The date the data describe: the latest date in memberships, treaty parties or events.
 
     Chapters state "today" as of this date rather than the clock's, so that a rerun next year
     gives the same numbers until the data themselves change.
     """
-    spells, events = table("memberships"), table("events")
-    return max(spells["start"].max(), spells["end"].max(), events["date"].max())
+    spells, events, parties = table("memberships"), table("events"), table("treaty_parties")
+    return max(spells["start"].max(), spells["end"].max(), events["date"].max(), parties["date"].max())
 
 
 def _as_timestamp(on) -> pd.Timestamp:
@@ -141,6 +141,39 @@ def first_joined(org: str, status: str = "member") -> pd.DataFrame:
     df = spells(org, status)
     first = df.sort_values("start").groupby("iso3", as_index=False).first()
     return first.sort_values(["start", "country"]).reset_index(drop=True)
+
+
+def parties(treaty: str, on=None) -> pd.DataFrame:
+    """Parties to ``treaty`` on the date ``on`` (default: :func:`as_of`), in the order they joined,
+    with each party's name, continent and region from countries.csv."""
+    df = table("treaty_parties")
+    if treaty not in set(df["treaty"]):
+        raise KeyError(f"no parties recorded for treaty {treaty!r}")
+    df = df[(df["treaty"] == treaty) & (df["date"] <= _as_timestamp(on))]
+    countries = table("countries")[["iso3", "name", "continent", "region"]].rename(columns={"iso3": "party"})
+    df = df.merge(countries, on="party", how="left", validate="one_to_one")
+    return df.sort_values(["date", "name"]).reset_index(drop=True)
+
+
+def party_count(treaty: str, on=None) -> int:
+    return int(len(parties(treaty, on)))
+
+
+def party_counts_by_year(treaty: str, years, by: str | None = None) -> pd.DataFrame:
+    """Number of parties to ``treaty`` on 31 December of each year: columns year, count, or in long
+    form year, ``by``, count when ``by`` names a column of :func:`parties` (e.g. ``"continent"``);
+    every group appears in every year, with zeros before its first party."""
+    if by is None:
+        return pd.DataFrame({
+            "year": list(years),
+            "count": [party_count(treaty, date(int(y), 12, 31)) for y in years],
+        })
+    groups = sorted(parties(treaty)[by].unique())
+    rows = []
+    for y in years:
+        held = parties(treaty, date(int(y), 12, 31))[by].value_counts()
+        rows += [{"year": int(y), by: g, "count": int(held.get(g, 0))} for g in groups]
+    return pd.DataFrame(rows)
 
 
 def organisation(org: str) -> pd.Series:

@@ -40,7 +40,7 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
-    period: tuple[str, str] | None = None  # (start, end) columns: end may not precede start
+    period: tuple[str, str] | None = None  # (low, high) columns, dates or counts: high may not be below low
 
     @property
     def file(self) -> str:
@@ -56,7 +56,7 @@ MEMBERSHIP_STATUSES = ("member", "observer", "dialogue_partner", "partner", "par
 
 TABLES = (
     Table(
-        "countries", "Every country (and the EU) that appears in the memberships, with its UN M49 region.",
+        "countries", "Every country (and the EU) in the memberships or treaty parties, with its UN M49 region.",
         (
             Column("iso3", "iso3", "ISO 3166-1 alpha-3 code (EUU for the European Union)"),
             Column("name", "text", "Short English name"),
@@ -95,6 +95,20 @@ TABLES = (
         ),
         key=("org_id", "iso3", "status", "start"),
         period=("start", "end"),
+    ),
+    Table(
+        "treaty_parties", "Who is party to a treaty, and since when: one row per party.",
+        (
+            Column("treaty", "enum", "The treaty: TAC is the Treaty of Amity and Cooperation in Southeast Asia",
+                   values=("TAC",)),
+            Column("party", "iso3", "ISO 3166-1 alpha-3 code (EUU for the European Union)",
+                   references="countries.iso3"),
+            Column("date", "date", "Day of signature (original parties) or of signing the instrument of accession"),
+            Column("how", "enum", "Original signature or later accession", values=("signature", "accession")),
+            Column("note", "text", "Where it was signed, and where sources disagree", required=False),
+            SOURCE,
+        ),
+        key=("treaty", "party"),
     ),
     Table(
         "events", "Milestones: treaties, summits, institutions, enlargements.",
@@ -185,10 +199,13 @@ TABLES = (
             Column("name", "text", "Name of the exercise"),
             Column("host", "iso3_list", "Host countries, ISO3 codes separated by ';'"),
             Column("participants", "iso3_list", "Participating countries, ISO3 codes separated by ';'"),
-            Column("troops", "count", "Troops taking part, where a source gives a number", required=False),
+            Column("troops_low", "count", "Fewest troops any cited source reports taking part", required=False),
+            Column("troops_high", "count", "Most troops any cited source reports taking part", required=False),
+            Column("note", "text", "Where sources disagree", required=False),
             SOURCE,
         ),
         key=("name",),
+        period=("troops_low", "troops_high"),
     ),
     Table(
         "indicators", "Population, GDP and land area by country and year; WLD is the world total.",
@@ -336,7 +353,10 @@ def explain(table: Table, column: str, check: str, value: str, context: dict) ->
     if check == "duplicate":
         return f"repeats the key ({', '.join(table.key)}) of an earlier row"
     if check == "period":
-        return f"'{value}' is before {table.period[0]}; a spell cannot end before it starts"
+        low, high = table.period
+        if table.column(low).kind == "date":
+            return f"'{value}' is before {low}; a spell cannot end before it starts"
+        return f"'{value}' is less than {low}; {high} cannot be below {low}"
     return check
 
 
@@ -345,10 +365,16 @@ def frame_checks(table: Table) -> list[pa.Check]:
     if table.period:
         start, end = table.period
 
+        as_dates = table.column(start).kind == "date"
+
         def ends_after_start(df):
             both = (df[start] != "") & (df[end] != "")
-            s = pd.to_datetime(df[start].where(both), format="%Y-%m-%d", errors="coerce")
-            e = pd.to_datetime(df[end].where(both), format="%Y-%m-%d", errors="coerce")
+            if as_dates:
+                s = pd.to_datetime(df[start].where(both), format="%Y-%m-%d", errors="coerce")
+                e = pd.to_datetime(df[end].where(both), format="%Y-%m-%d", errors="coerce")
+            else:
+                s = pd.to_numeric(df[start].where(both), errors="coerce")
+                e = pd.to_numeric(df[end].where(both), errors="coerce")
             return ~(e < s)
 
         checks.append(pa.Check(ends_after_start, error="period"))

@@ -94,3 +94,15 @@ def test_region_share_holds_event_and_place_measures():
 def test_unmeasurable_claims_are_not_checkable():
     result = claims.check(claim("ratio", "none", "0.12", "2023-12-31"))
     assert result.verdict == "not checkable" and result.actual == ""
+
+
+def test_treaty_party_counts_and_a_continent_filter():
+    # Ukraine was announced as the TAC's 50th party (Phnom Penh, 10 Nov 2022); the five founding
+    # signatories of 1976 all lie in Asia; before France (13 Jan 2007) the only party in Europe as the
+    # UN M49 draws it was Russia (29 Nov 2004).
+    assert claims.check(claim("count", "parties TAC", "50", "2022-11-10")).verdict == "supported"
+    assert claims.check(claim("count", "parties TAC", "50", "2022-11-09")).verdict == "wrong"
+    assert claims.check(claim("count", "parties TAC Asia", "5", "1976-12-31")).verdict == "supported"
+    assert claims.check(claim("count", "parties TAC Europe", "0", "2004-11-28")).verdict == "supported"
+    assert claims.check(claim("count", "parties TAC Europe", "1", "2006-12-31")).verdict == "supported"
+    assert claims.check(claim("count", "parties TAC Europe", "2", "2007-01-13")).verdict == "supported"

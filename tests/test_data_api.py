@@ -168,3 +168,53 @@ def test_asean_chair_rotation_departures():
     rotation = data.chair_rotation("ASEAN")
     assert rotation.loc[~rotation["follows_rotation"], "year"].tolist() == [2011, 2013, 2014, 2016, 2026]
     assert rotation.set_index("year").loc[2026, "expected"] == "MMR"
+
+
+def test_tac_party_counts_match_the_counts_announced_at_signing_ceremonies():
+    # Counts announced on the day, by the chairs or the news agencies present (references.bib):
+    # 35 after Chile, Egypt and Morocco (Vientiane, 6 Sep 2016); 43 after Colombia, Cuba and South
+    # Africa (10 Nov 2020); 49 after six accessions in Phnom Penh (3 Aug 2022); Saudi Arabia the
+    # 51st (12 Jul 2023); 54 after Serbia, Panama and Kuwait (4 Sep 2023); 57 after Algeria and
+    # Uruguay (9 Jul 2025). Clinton, 22 Jul 2009: "Since then, 25 nations have entered the treaty".
+    announced = {"2016-09-06": 35, "2020-11-10": 43, "2022-08-03": 49, "2023-07-12": 51,
+                 "2023-09-04": 54, "2025-07-09": 57, "2009-07-21": 25}
+    for day, count in announced.items():
+        assert data.party_count("TAC", day) == count, day
+
+
+def test_tac_parties_are_ordered_by_date_and_named():
+    df = data.parties("TAC", "1990-01-01")
+    assert list(df["date"]) == sorted(df["date"])
+    assert df["party"].iloc[-1] == "PNG"  # the first state outside Southeast Asia, 1989
+    assert df["name"].notna().all() and df["continent"].notna().all()
+
+
+def test_every_later_asean_member_became_a_tac_party_no_later_than_it_joined():
+    # The treaty (1976) postdates ASEAN's founding (1967); members admitted later acceded first.
+    joined = data.first_joined("ASEAN").set_index("iso3")["start"]
+    acceded = data.parties("TAC").set_index("party")["date"]
+    later = joined[joined > pd.Timestamp("1976-02-24")]
+    assert len(later) >= 6
+    for iso3, day in later.items():
+        assert acceded[iso3] <= day, iso3
+
+
+def test_party_counts_by_year_use_the_end_of_each_year():
+    counts = data.party_counts_by_year("TAC", [1975, 1976, 2003]).set_index("year")["count"]
+    assert counts[1975] == 0 and counts[1976] == 5
+    assert counts[2003] == data.party_count("TAC", "2003-12-31")
+
+
+def test_unknown_treaty_is_an_error():
+    with pytest.raises(KeyError):
+        data.parties("NOPE")
+
+
+def test_party_counts_by_continent_add_up_to_the_total():
+    years = [1976, 1989, 2004, 2016]
+    total = data.party_counts_by_year("TAC", years).set_index("year")["count"]
+    by = data.party_counts_by_year("TAC", years, by="continent")
+    assert (by.groupby("year")["count"].sum() == total).all()
+    # Papua New Guinea (1989) is the first party in Oceania.
+    oceania = by[by["continent"] == "Oceania"].set_index("year")["count"]
+    assert oceania[1976] == 0 and oceania[1989] == 1

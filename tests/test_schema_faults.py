@@ -104,6 +104,20 @@ def test_end_before_start(data_copy):
     assert_problem(problems_for(data_copy), "memberships.csv", row, "end", "before start")
 
 
+def test_troop_range_upside_down(data_copy):
+    path = data_copy / "exercises.csv"
+    row = line_of(path, "Peace Mission 2016,")
+    edit_line(path, row, ",1100,2100,", ",2100,1100,")
+    assert_problem(problems_for(data_copy), "exercises.csv", row, "troops_high", "1100", "below troops_low")
+
+
+def test_party_missing_from_countries(data_copy):
+    path = data_copy / "treaty_parties.csv"
+    row = line_of(path, "TAC,URY,")
+    edit_line(path, row, "TAC,URY,", "TAC,ZWE,")
+    assert_problem(problems_for(data_copy), "treaty_parties.csv", row, "party", "ZWE", "countries.csv")
+
+
 def test_status_outside_enum(data_copy):
     path = data_copy / "memberships.csv"
     row = line_of(path, "SCO,BLR,Belarus,member")
