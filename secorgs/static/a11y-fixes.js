@@ -18,7 +18,8 @@
     });
     root.querySelectorAll(".theme-switch-button").forEach(function (el) {
       var modes = Array.prototype.map.call(el.querySelectorAll("[title]"), function (i) { return i.getAttribute("title"); });
-      if (modes.length) el.setAttribute("aria-label", "Color mode: " + modes.join(", "));
+      var name = "Color mode: " + modes.join(", ");
+      if (modes.length && el.getAttribute("aria-label") !== name) el.setAttribute("aria-label", name);
     });
     root.querySelectorAll(".jp-RenderedText > pre:not([tabindex])").forEach(function (el) {
       el.setAttribute("tabindex", "0");  /* scrollable output must be reachable by keyboard */
@@ -30,7 +31,10 @@
   }
   function start() {
     fix(document);
-    new MutationObserver(function () { fix(document); }).observe(document.body, { childList: true, subtree: true });
+    /* The theme sets its button's label after load too, so label changes are watched as well; fix()
+       changes an attribute only when it differs, so its own changes do not retrigger it for ever. */
+    new MutationObserver(function () { fix(document); }).observe(document.body, {
+      childList: true, subtree: true, attributes: true, attributeFilter: ["aria-label"] });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
