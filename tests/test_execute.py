@@ -45,6 +45,18 @@ def test_editing_prose_does_not_make_a_notebook_stale(tmp_path):
     assert execute.stale(path, copy) is None
 
 
+def test_rerunning_an_unchanged_notebook_rewrites_the_same_bytes(tmp_path, monkeypatch):
+    """A student who reruns the book without changing anything sees no notebook to commit."""
+    monkeypatch.setenv("SECORGS_RENDERER", "book")
+    copy = project_copy(tmp_path)
+    path = copy / "chapters" / "security.ipynb"
+    execute.execute(path, copy)
+    first = path.read_bytes()
+    execute.execute(path, copy)
+    assert path.read_bytes() == first
+    assert b'"iopub.execute_input"' not in first
+
+
 def test_a_changed_membership_date_changes_the_built_page(tmp_path):
     """The stale-number test: change a date in data/, rebuild, and the glued text follows."""
     copy = project_copy(tmp_path)
