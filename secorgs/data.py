@@ -163,17 +163,17 @@ def party_counts_by_year(treaty: str, years, by: str | None = None) -> pd.DataFr
     """Number of parties to ``treaty`` on 31 December of each year: columns year, count, or in long
     form year, ``by``, count when ``by`` names a column of :func:`parties` (e.g. ``"continent"``);
     every group appears in every year, with zeros before its first party."""
+    years = [int(y) for y in years]
+    every = parties(treaty)  # read and joined once; each year is a filter on the dates
+
+    def held(year: int) -> pd.DataFrame:
+        return every[every["date"] <= pd.Timestamp(year, 12, 31)]
+
     if by is None:
-        return pd.DataFrame({
-            "year": list(years),
-            "count": [party_count(treaty, date(int(y), 12, 31)) for y in years],
-        })
-    groups = sorted(parties(treaty)[by].unique())
-    rows = []
-    for y in years:
-        held = parties(treaty, date(int(y), 12, 31))[by].value_counts()
-        rows += [{"year": int(y), by: g, "count": int(held.get(g, 0))} for g in groups]
-    return pd.DataFrame(rows)
+        return pd.DataFrame({"year": years, "count": [len(held(y)) for y in years]})
+    groups = sorted(every[by].unique())
+    return pd.DataFrame([{"year": y, by: g, "count": int(n)} for y in years
+                         for g, n in held(y)[by].value_counts().reindex(groups, fill_value=0).items()])
 
 
 def organisation(org: str) -> pd.Series:
