@@ -28,25 +28,25 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 check-data: $(VENV)/.installed
-	$(PY) -m secorgs.check
+	$(PY) -m secorgs.build.check
 
 # The build validates the data again whenever a data file, the bibliography or the schema changed.
 _build/.data-valid: $(VENV)/.installed $(wildcard data/*.csv) references.bib secorgs/schema.py
-	$(PY) -m secorgs.check
+	$(PY) -m secorgs.build.check
 	mkdir -p _build && touch $@
 
 vendor: $(VENV)/.installed node_modules/.installed
-	$(PY) -m secorgs.vendor
+	$(PY) -m secorgs.build.vendor
 
-# Notebooks are executed by secorgs.execute (only those whose code, data or package changed, in
+# Notebooks are executed by secorgs.build.execute (only those whose code, data or package changed, in
 # parallel), figures are written from their stored outputs, then Sphinx renders the stored outputs.
 book: _build/.data-valid vendor
-	$(PY) -m secorgs.execute
-	$(PY) -m secorgs.figures
+	$(PY) -m secorgs.build.execute
+	$(PY) -m secorgs.build.figures
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 outputs: check-data vendor
-	$(PY) -m secorgs.execute --all
+	$(PY) -m secorgs.build.execute --all
 
 unit: check-data vendor
 	$(PY) -m pytest tests -m "not browser" -q
@@ -65,11 +65,11 @@ test: check-data vendor
 
 pdf: book
 	bash tests/install_chromium.sh
-	$(PY) -m secorgs.pdf
+	$(PY) -m secorgs.build.pdf
 
 screenshots: book
 	bash tests/install_chromium.sh
-	$(PY) -m secorgs.screenshots
+	$(PY) -m secorgs.build.screenshots
 
 bench: $(VENV)/.installed node_modules/.installed
 	$(PY) benchmarks/bench.py

@@ -25,7 +25,7 @@ VENV = ROOT / ".venv"
 
 
 def project_copy(target: Path) -> Path:
-    from secorgs.execute import copy_project
+    from secorgs.build.execute import copy_project
 
     copy_project(target, ROOT)
     (target / "node_modules").symlink_to(ROOT / "node_modules")

@@ -2,7 +2,7 @@
 
 Chapters import from here, never read ``data/`` themselves:
 
-* :mod:`secorgs.schema` declares each CSV file and validates it (``python -m secorgs.check``);
+* :mod:`secorgs.schema` declares each CSV file and validates it (``python -m secorgs.build.check``);
 * :mod:`secorgs.data` loads validated tables and answers membership and share questions;
 * :mod:`secorgs.charts` holds the chart theme, the chart builders and figure export;
 * :mod:`secorgs.gluing` glues computed values into the prose.

@@ -104,7 +104,7 @@ def export_as(chart: alt.TopLevelMixin, name: str) -> alt.TopLevelMixin:
     """Mark ``chart`` for export to ``figures/<name>.svg`` and ``.png``; return it.
 
     The name travels inside the chart's spec (``usermeta``), so the figures can be written from the
-    notebooks' stored outputs by :mod:`secorgs.figures` without re-executing anything.
+    notebooks' stored outputs by :mod:`secorgs.build.figures` without re-executing anything.
     """
     chart.usermeta = {FIGURE_KEY: name}
     return chart

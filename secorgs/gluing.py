@@ -34,8 +34,10 @@ def format_value(value, fmt: str = "") -> str:
     """Format ``value`` for prose.
 
     ``fmt`` is a Python format spec, or one of: 'date' (8 August 1967), 'month' (June 2001), 'year',
-    'pct' (a share 0-1 as 42.2%), 'words' (small counts in words), 'times' (once, twice, three times), 'thousands'/'millions'/'billions'
-    (scaled, whole numbers from ten units up), 'whole' (rounded, thousands separated), 'tenths'/'hundredths'/'thousandths' (decimal places).
+    'pct' (a share 0-1 as 42.2%), 'words' (a count in the house style: one to nine in words, numerals
+    from 10), 'Words' (the same, capitalised, to open a sentence), 'ordinal' (third, 12th), 'times' (once,
+    twice, three times), 'thousands'/'millions'/'billions' (scaled, whole numbers from ten units up),
+    'whole' (rounded, thousands separated), 'tenths'/'hundredths'/'thousandths' (decimal places).
     """
     value = plain(value)
     if fmt in ("date", "year", "month"):
@@ -57,20 +59,36 @@ def format_value(value, fmt: str = "") -> str:
         return f"{100 * value:.1f}%"
     if fmt == "times" and isinstance(value, int):
         return {1: "once", 2: "twice"}.get(value, f"{number_words(value)} times")
-    if fmt.startswith("words") and isinstance(value, int):
-        return number_words(value)
+    if fmt == "ordinal" and isinstance(value, int):
+        return ordinal(value)
+    if fmt in ("words", "Words") and isinstance(value, int):
+        return capitalise(number_words(value)) if fmt == "Words" else number_words(value)
     return format(value, fmt)
 
 
 DECIMALS = {"whole": ",.0f", "tenths": ".1f", "hundredths": ".2f", "thousandths": ".3f"}
 
-WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-         "sixteen seventeen eighteen nineteen twenty").split()
+#: The house style for counts in prose: words from zero to nine, numerals from 10.
+WORDS = "zero one two three four five six seven eight nine".split()
+ORDINALS = "zeroth first second third fourth fifth sixth seventh eighth ninth".split()
 
 
 def number_words(n: int) -> str:
-    """Small counts as words, the way prose writes them; larger ones as digits."""
+    """A count in the house style: words from zero to nine, numerals (thousands separated) from 10."""
     return WORDS[n] if 0 <= n < len(WORDS) else f"{n:,}"
+
+
+def ordinal(n: int) -> str:
+    """An ordinal in the house style: 'first' to 'ninth' in words, then 10th, 11th, 21st, 102nd."""
+    if 0 <= n < len(ORDINALS):
+        return ORDINALS[n]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def capitalise(text: str) -> str:
+    """The first letter upper-cased and the rest left alone ('eighth' -> 'Eighth', 'iPhone' stays)."""
+    return text[:1].upper() + text[1:]
 
 
 def join_names(names) -> str:
@@ -85,12 +103,61 @@ def glue(name: str, value, fmt: str = "") -> None:
 
     Returns nothing, so a glue call that ends a cell adds no stray output to the page.
     """
-    text = join_names(value) if isinstance(value, (list, tuple)) else format_value(value, fmt)
+    _glue_text(name, join_names(value) if isinstance(value, (list, tuple)) else format_value(value, fmt))
+
+
+def _glue_text(name: str, text: str) -> None:
     try:
         from myst_nb import glue as myst_glue
     except ImportError:  # plain Jupyter or Colab without myst-nb: the notebook still runs
         return
     myst_glue(name, Text(text), display=False)
+
+
+def forms(value) -> dict[str, str]:
+    """Every form a sentence may need of one fact, keyed by the suffix added to its glue name.
+
+    A date gives '' (8 August 1967), '_month' (August 1967) and '_year' (1967); a count gives ''
+    (house style: five, 12), '_cap' (Five), '_ord' (fifth, 12th) and '_ord_cap' (Fifth); a text gives ''
+    and '_cap'; a list of names gives '' (A, B and C) and '_n' (their number, house style).
+    """
+    value = plain(value)
+    if isinstance(value, date):
+        return {"": format_value(value, "date"), "_month": format_value(value, "month"),
+                "_year": format_value(value, "year")}
+    if isinstance(value, bool) or not isinstance(value, (int, str, list, tuple)):
+        raise TypeError(f"no prose forms for a {type(value).__name__}: glue it with a format instead")
+    if isinstance(value, int):
+        return {"": number_words(value), "_cap": capitalise(number_words(value)),
+                "_ord": ordinal(value), "_ord_cap": capitalise(ordinal(value))}
+    if isinstance(value, str):
+        return {"": value, "_cap": capitalise(value)}
+    return {"": join_names(value), "_n": number_words(len(value))}
+
+
+def glue_forms(name: str, value) -> None:
+    """Glue every form of ``value`` (see :func:`forms`) under ``name`` plus its suffix."""
+    for suffix, text in forms(value).items():
+        _glue_text(name + suffix, text)
+
+
+def glue_facts(facts: dict) -> None:
+    """Glue every form of every fact in ``facts`` (name -> value): one call at the top of a chapter."""
+    for name, value in facts.items():
+        glue_forms(name, value)
+
+
+def glue_events(events: pd.DataFrame | None = None, prefix: str = "ev_") -> None:
+    """Glue the date forms of every event in ``data/events.csv`` (or of ``events``) under
+    ``ev_<event_id>`` (8 August 1967), ``ev_<event_id>_month`` and ``ev_<event_id>_year``, and the place
+    under ``ev_<event_id>_place``, so that prose can carry any event's date inline."""
+    if events is None:
+        from . import data
+        events = data.table("events")
+    for row in events.itertuples():
+        glue_forms(f"{prefix}{row.event_id}", row.date)
+        if isinstance(row.place, str) and row.place:
+            _glue_text(f"{prefix}{row.event_id}_place", row.place)
 
 
 def glue_chart(name: str, chart) -> None:

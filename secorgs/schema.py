@@ -27,7 +27,7 @@ DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # code, iso3, iso3_list, text, date, year, enum, count, amount, sources
+    kind: str  # code, id, iso3, iso3_list, text, date, year, enum, count, amount, sources
     description: str
     required: bool = True
     values: tuple[str, ...] = ()
@@ -113,6 +113,7 @@ TABLES = (
     Table(
         "events", "Milestones: treaties, summits, institutions, enlargements.",
         (
+            Column("event_id", "id", "Stable identifier: chapters glue the event's date forms under it"),
             Column("org_id", "code", "Organisation", references="organisations.org_id"),
             Column("date", "date", "Date of the event (ISO 8601)"),
             Column("kind", "enum", "Kind of event", values=(
@@ -122,7 +123,7 @@ TABLES = (
             Column("place", "text", "Where", required=False),
             SOURCE,
         ),
-        key=("org_id", "date", "title"),
+        key=("event_id",),
     ),
     Table(
         "bodies", "The organs of ASEAN and the SCO as their charters set them out.",
@@ -320,6 +321,8 @@ def column_checks(col: Column, context: dict) -> list[pa.Check]:
         checks.append(element_check(lambda v: sources_problem(v, context["bib_keys"]), "sources"))
     elif kind == "code":
         checks.append(pa.Check(lambda s: s.str.fullmatch(r"[A-Z0-9_]*"), error="code"))
+    elif kind == "id":
+        checks.append(pa.Check(lambda s: s.str.fullmatch(r"[a-z][a-z0-9_]*"), error="id"))
     if col.references:
         allowed = context.get(col.references, frozenset())
         checks.append(pa.Check(lambda s: s.isin(allowed) | (s == ""), error="reference"))
@@ -347,6 +350,8 @@ def explain(table: Table, column: str, check: str, value: str, context: dict) ->
         return sources_problem(value, context["bib_keys"])
     if check == "code":
         return f"'{value}' must be upper-case letters, digits or '_'"
+    if check == "id":
+        return f"'{value}' must start with a lower-case letter and hold only lower-case letters, digits or '_'"
     if check == "reference":
         other_table, other_col = col.references.split(".")
         return f"'{value}' is not an {other_col} in data/{other_table}.csv"

@@ -2,7 +2,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from secorgs.pdf import CHROMIUM_ARGS, HTML, chromium_path, serve
+from secorgs.build.pdf import CHROMIUM_ARGS, HTML, chromium_path, serve
 
 
 def pytest_configure(config):

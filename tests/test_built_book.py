@@ -229,7 +229,7 @@ def test_chart_theme_is_colour_blind_safe():
 def test_the_book_prints_to_one_pdf_with_every_chapter(tmp_path, browser):
     from pypdf import PdfReader
 
-    from secorgs import pdf
+    from secorgs.build import pdf
 
     path = pdf.build(tmp_path / "book.pdf", browser=browser)
     reader = PdfReader(path)

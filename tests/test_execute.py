@@ -66,7 +66,7 @@ def test_a_changed_membership_date_changes_the_built_page(tmp_path):
         path.write_text(path.read_text(encoding="utf-8").replace("2025-10-26", "2025-11-30"), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(copy), "SECORGS_RENDERER": "book"}
     run = lambda *cmd: subprocess.run(cmd, cwd=copy, env=env, capture_output=True, text=True)  # noqa: E731
-    for step in ([sys.executable, "-m", "secorgs.vendor"], [sys.executable, "-m", "secorgs.execute"],
+    for step in ([sys.executable, "-m", "secorgs.build.vendor"], [sys.executable, "-m", "secorgs.build.execute"],
                  [str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]):
         result = run(*step)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from secorgs.gluing import Text, format_value, join_names, number_words, plain
+from secorgs import gluing
+from secorgs.gluing import Text, forms, format_value, join_names, number_words, ordinal, plain
 
 
 def test_numpy_scalars_become_plain_python():
@@ -47,3 +48,47 @@ def test_join_names():
     assert join_names(["A"]) == "A"
     assert join_names(["A", "B", "C"]) == "A, B and C"
     assert number_words(0) == "zero" and number_words(21) == "21"
+
+
+@pytest.mark.parametrize("n, text", [(1, "one"), (9, "nine"), (10, "10"), (11, "11"), (12_000, "12,000")])
+def test_house_style_words_to_nine_numerals_from_ten(n, text):
+    assert number_words(n) == text
+
+
+@pytest.mark.parametrize("n, text", [(1, "first"), (3, "third"), (9, "ninth"), (10, "10th"), (11, "11th"),
+                                     (12, "12th"), (13, "13th"), (21, "21st"), (22, "22nd"), (23, "23rd"),
+                                     (101, "101st"), (111, "111th"), (112, "112th")])
+def test_ordinal(n, text):
+    assert ordinal(n) == text
+
+
+def test_capitalised_count_opens_a_sentence():
+    assert format_value(np.int64(6), "Words") == "Six"
+    assert format_value(57, "Words") == "57"
+
+
+def test_forms_of_a_date():
+    assert forms(pd.Timestamp("2022-09-16")) == {"": "16 September 2022", "_month": "September 2022",
+                                                 "_year": "2022"}
+
+
+def test_forms_of_a_count_and_a_text_and_a_list():
+    assert forms(np.int64(3)) == {"": "three", "_cap": "Three", "_ord": "third", "_ord_cap": "Third"}
+    assert forms("the Philippines")["_cap"] == "The Philippines"
+    assert forms(["Brunei", "Laos", "Vietnam"]) == {"": "Brunei, Laos and Vietnam", "_n": "three"}
+
+
+def test_forms_refuse_values_without_prose_forms():
+    with pytest.raises(TypeError):
+        forms(0.5)
+    with pytest.raises(TypeError):
+        forms(True)
+
+
+def test_glue_events_glues_every_form_of_every_event(monkeypatch):
+    glued = {}
+    monkeypatch.setattr(gluing, "_glue_text", lambda name, text: glued.__setitem__(name, text))
+    events = pd.DataFrame({"event_id": ["tac_signed"], "date": [pd.Timestamp("1976-02-24")], "place": ["Bali"]})
+    gluing.glue_events(events)
+    assert glued == {"ev_tac_signed": "24 February 1976", "ev_tac_signed_month": "February 1976",
+                     "ev_tac_signed_year": "1976", "ev_tac_signed_place": "Bali"}

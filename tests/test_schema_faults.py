@@ -180,7 +180,7 @@ def test_check_command_exits_non_zero_and_names_the_place(data_copy):
     path = data_copy / "memberships.csv"
     row = line_of(path, "ASEAN,BRN,Brunei")
     edit_line(path, row, "1984-01-07", "07/01/1984")
-    result = subprocess.run([sys.executable, "-m", "secorgs.check", str(data_copy)],
+    result = subprocess.run([sys.executable, "-m", "secorgs.build.check", str(data_copy)],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 1
     assert f"data/memberships.csv, row {row}, column start:" in result.stderr

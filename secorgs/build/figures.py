@@ -3,7 +3,7 @@
 Charts marked with :func:`secorgs.charts.export_as` carry their figure name in the spec; this
 finds those specs in the stored outputs (displayed or glued) and writes SVG and PNG with vl-convert.
 A figure whose spec (and vl-convert version) is unchanged since it was last written is not written
-again. ``python -m secorgs.figures`` (``make book`` runs it).
+again. ``python -m secorgs.build.figures`` (``make book`` runs it).
 """
 import hashlib
 import json
@@ -12,8 +12,8 @@ import sys
 
 import nbformat
 
-from . import FIGURES_DIR, ROOT
-from .charts import FIGURE_KEY, write_figure
+from .. import FIGURES_DIR, ROOT
+from ..charts import FIGURE_KEY, write_figure
 
 SPEC = re.compile(r"var spec=(\{.*?\});if\(!window\.vegaEmbed\)", re.S)
 

@@ -1,9 +1,9 @@
-"""Validate every file in data/ and list all problems: ``python -m secorgs.check [DATA_DIR]``."""
+"""Validate every file in data/ and list all problems: ``python -m secorgs.build.check [DATA_DIR]``."""
 import sys
 from pathlib import Path
 
-from . import DATA_DIR, ROOT
-from .schema import TABLES, validate_dir
+from .. import DATA_DIR, ROOT
+from ..schema import TABLES, validate_dir
 
 
 def main(argv=None) -> int:

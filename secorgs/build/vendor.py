@@ -1,4 +1,4 @@
-"""Gather the JavaScript and map data the built book serves itself (``python -m secorgs.vendor``).
+"""Gather the JavaScript and map data the built book serves itself (``python -m secorgs.build.vendor``).
 
 Everything a page loads comes from here, not a CDN:
 
@@ -11,7 +11,7 @@ import hashlib
 import shutil
 import sys
 
-from . import ROOT
+from .. import ROOT
 
 VENDOR_DIR = ROOT / "_build" / "vendor"
 NODE = ROOT / "node_modules"

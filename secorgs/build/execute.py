@@ -3,7 +3,7 @@
 Each executed notebook records in its metadata (``secorgs``) the data tables it read and a
 fingerprint of everything its outputs depend on: its code cells, those tables' CSV files, the
 bibliography, the package's source and the pinned requirements. A notebook is *stale* when that
-fingerprint no longer matches; ``python -m secorgs.execute`` re-executes exactly the stale ones
+fingerprint no longer matches; ``python -m secorgs.build.execute`` re-executes exactly the stale ones
 (``--all`` re-executes every chapter). The book is then built from the stored outputs, so a rebuild
 after a one-row CSV change costs the notebooks that read that file and nothing else, and a number
 in the book can never be older than the data.
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import ROOT
+from .. import ROOT
 
 KEY = "secorgs"
 MARKER = "SECORGS-ACCESSED "
@@ -72,7 +72,7 @@ def fingerprint(nb, tables, root: Path = ROOT) -> str:
     _digest_files(digest, [root / "data" / f"{name}.csv" for name in sorted(tables)])
     _digest_files(digest, [root / "references.bib", root / "requirements.txt"])
     package = root / "secorgs"
-    _digest_files(digest, sorted(package.glob("*.py")) + sorted((package / "static").glob("*")))
+    _digest_files(digest, sorted(package.glob("*.py")))
     return digest.hexdigest()
 
 
@@ -81,7 +81,7 @@ def stale(path: Path, root: Path = ROOT) -> str | None:
     nb = nbformat.read(path, as_version=4)
     recorded = nb.metadata.get(KEY)
     if not recorded:
-        return "never executed by secorgs.execute"
+        return "never executed by secorgs.build.execute"
     missing = [t for t in recorded["tables"] if not (root / "data" / f"{t}.csv").exists()]
     if missing:
         return f"reads {', '.join(missing)}, which no longer exist"

@@ -1,4 +1,4 @@
-"""Screenshots of every chapter at desktop and phone widths (``python -m secorgs.screenshots``).
+"""Screenshots of every chapter at desktop and phone widths (``python -m secorgs.build.screenshots``).
 
 Written to ``_build/screenshots/`` as build artefacts (not committed); the pages are served on
 loopback with every other host blocked, and each shot waits until the page's charts are drawn.
@@ -6,7 +6,7 @@ loopback with every other host blocked, and each shot waits until the page's cha
 import sys
 from urllib.parse import urlparse
 
-from . import ROOT
+from .. import ROOT
 from .pdf import CHROMIUM_ARGS, DRAWN, chromium_path, serve, toc_pages
 
 OUT = ROOT / "_build" / "screenshots"

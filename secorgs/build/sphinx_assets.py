@@ -18,7 +18,7 @@ from pathlib import Path
 from sphinx.builders.html._assets import _JavaScript
 from sphinx.errors import ConfigError
 
-from . import FIGURES_DIR
+from .. import FIGURES_DIR
 from .vendor import VENDOR_DIR
 
 
@@ -79,7 +79,7 @@ def record_digest(app, config):
 
 def setup(app):
     if not (VENDOR_DIR / "vega-bundle.js").exists():
-        raise ConfigError(f"{VENDOR_DIR} is missing: run `python -m secorgs.vendor` (make book does)")
+        raise ConfigError(f"{VENDOR_DIR} is missing: run `python -m secorgs.build.vendor` (make book does)")
     app.config.html_static_path.append(str(VENDOR_DIR))
     app.add_config_value("secorgs_assets_digest", "", "html")
     app.connect("config-inited", record_digest)

@@ -1,4 +1,4 @@
-"""Print the built book to one PDF with Chromium (``python -m secorgs.pdf``; ``make pdf``).
+"""Print the built book to one PDF with Chromium (``python -m secorgs.build.pdf``; ``make pdf``).
 
 Each page of ``_build/html``, in table-of-contents order, is opened in headless Chromium from a
 loopback server with every other host blocked, its charts are drawn, and it is printed; the pages'
@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from . import ROOT
+from .. import ROOT
 
 HTML = ROOT / "_build" / "html"
 OUTPUT = ROOT / "_build" / "book.pdf"
