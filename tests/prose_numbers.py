@@ -1,52 +1,112 @@
 """Find numbers typed by hand into the prose of chapter notebooks.
 
-A digit may appear in a markdown cell only inside a role (``{glue}``, ``{cite}``, ``{ref}``,
-``{numref}``, ``{doc}`` ...), inline code, maths, a fenced code block, a link target, a directive
-option or an HTML comment, or as part of a name on :data:`ALLOWED_NAMES`.
+The markdown is parsed (markdown-it, with MyST's roles, maths, targets and colon fences), not
+pattern-matched, so that what counts as prose is what the book renders as prose:
+
+* digits in text are hand-typed, unless part of a name on :data:`ALLOWED_NAMES`;
+* spelled-out numbers used as counts ("eleven members", "two of them") are hand-typed too, unless the
+  phrase is an idiom on :data:`IDIOMS`;
+* digits in code spans, in fences of plain text, in MyST substitutions (``{{ ... }}``) and numbers of
+  two or more digits in maths are hand-typed numbers in disguise;
+* roles (``{glue}``, ``{cite}``, ``{numref}`` ...), link targets, labels, directive options, HTML
+  comments and code fences in a programming language are not prose.
+
+Directive bodies (admonitions, exercises, solutions, figure captions) are parsed as prose in turn.
 """
+from __future__ import annotations
+
 import json
 import re
 from pathlib import Path
 
-ALLOWED_NAMES = re.compile(r"ASEAN\s*\+\s*3|\bG20\b|\bCOVID-19\b")
-FENCE = re.compile(r"^(\s*)(`{3,}|~{3,}|:{3,})\s*(\{?[\w:-]*\}?)")
-CODE_FENCE_INFO = re.compile(r"^(\{code-cell\}|\{code-block\}|\{code\}|\{math\}|\w*)$")
-STRIP = [
-    re.compile(r"<!--.*?-->", re.S),
-    re.compile(r"\$\$.*?\$\$", re.S),
-    re.compile(r"\$[^$\n]+\$"),
-    re.compile(r"\{[\w:-]+\}`[^`]*`"),          # roles
-    re.compile(r"``[^`]+``|`[^`\n]+`"),          # inline code
-    re.compile(r"\]\([^)]*\)"),                  # link targets
-    re.compile(r"<https?://[^>]+>|https?://\S+"),
-    re.compile(r"^\s*:[\w-]+:.*$", re.M),        # directive options
-    re.compile(r"^\s*\([\w-]+\)=\s*$", re.M),    # labels
-]
+from markdown_it import MarkdownIt
+from mdit_py_plugins.colon_fence import colon_fence_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.myst_blocks import myst_block_plugin
+from mdit_py_plugins.myst_role import myst_role_plugin
+
+#: Proper names that contain numbers, in digits or words, and are not quantities.
+ALLOWED_NAMES = re.compile(r"ASEAN\s*\+\s*3|\bG20\b|\bCOVID-19\b|\b9/11\b"
+                           r"|\bPlus Three\b|\bShanghai Five\b"  # ASEAN Plus Three; the SCO's forerunner
+                           r"|\bthree evils\b")                    # the SCO's own name for what it fights
+
+NUMBER_WORDS = ("two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+                "dozen").split()  # 'one' is left out (one of, one another); million etc. are units after a glue
+SPELLED = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b(?:[ -](\w+))?", re.I)
+
+#: Spelled-out numbers that are idioms, not counts of anything in the data. Each entry matches the
+#: number word and the word after it.
+IDIOMS = re.compile(
+    r"^(?:"
+    r"two[ -](?:sides|way|level|stage|track|edged|fold|thirds)"  # "a two-track approach", "two-thirds"
+    r"|three[ -](?:stage|fold)"                                      # the ARF Concept Paper's "three-stage approach"
+    r"|dozens?[ -]of"                                                # an order of magnitude, not a count
+    r")$", re.I)
+
+FENCE_CODE_LANGUAGES = re.compile(r"python|py|ipython3?|bash|sh|shell|console|bibtex|json|yaml|toml|csv")
+CODE_DIRECTIVES = {"code-cell", "code-block", "code", "literalinclude", "math", "raw", "mermaid"}
+SUBSTITUTION = re.compile(r"\{\{(.*?)\}\}", re.S)
+OPTION = re.compile(r"^\s*:[\w-]+:.*$", re.M)
 
 
-def without_code_blocks(text: str) -> str:
-    kept, stack = [], []
-    for line in text.split("\n"):
-        m = FENCE.match(line)
-        if m:
-            fence, info = m.group(2), m.group(3)
-            if stack and stack[-1][0] == fence and not info:
-                stack.pop()
-                continue
-            if not any(code for _, code in stack):
-                stack.append((fence, bool(CODE_FENCE_INFO.fullmatch(info)) and not fence.startswith(":")))
-                continue
-        if not any(code for _, code in stack):
-            kept.append(line)
-    return "\n".join(kept)
+def _parser() -> MarkdownIt:
+    return (MarkdownIt("commonmark").use(myst_role_plugin).use(myst_block_plugin)
+            .use(dollarmath_plugin, allow_digits=True).use(colon_fence_plugin).enable("table"))
+
+
+PARSER = _parser()
+
+
+def _directive(info: str) -> str | None:
+    match = re.match(r"^\{([\w:-]+)\}", info.strip())
+    return match.group(1) if match else None
+
+
+def _text_findings(text: str) -> list[str]:
+    found = []
+    for match in SUBSTITUTION.finditer(text):
+        found += re.findall(r"\d[\d,.]*", match.group(1))
+    text = SUBSTITUTION.sub(" ", text)
+    text = ALLOWED_NAMES.sub(" ", text)
+    found += [n.rstrip(".,") for n in re.findall(r"\d[\d,.]*", text)]
+    for match in SPELLED.finditer(text):
+        phrase = match.group(0)
+        if not IDIOMS.match(phrase):
+            found.append(phrase)
+    return found
+
+
+def _inline_findings(children) -> list[str]:
+    found = []
+    for token in children or []:
+        if token.type == "text":
+            found += _text_findings(token.content)
+        elif token.type == "code_inline":
+            found += re.findall(r"(?<![\w/.-])\d[\d,.]*(?![\w/-])", token.content)
+        elif token.type in ("math_inline", "math_inline_double"):
+            found += re.findall(r"\d{2,}", token.content)
+    return found
 
 
 def hand_typed_numbers(markdown: str) -> list[str]:
-    text = without_code_blocks(markdown)
-    for pattern in STRIP:
-        text = pattern.sub(" ", text)
-    text = ALLOWED_NAMES.sub(" ", text)
-    return [n.rstrip(".,") for n in re.findall(r"\d[\d,.]*", text)]
+    """Every hand-typed number in a markdown cell, in order of appearance."""
+    markdown = re.sub(r"<!--.*?-->", " ", markdown, flags=re.S)
+    found = []
+    for token in PARSER.parse(markdown):
+        if token.type == "inline":
+            found += _inline_findings(token.children)
+        elif token.type in ("fence", "colon_fence"):
+            name = _directive(token.info)
+            if name is None:
+                language = token.info.strip().split(" ")[0]
+                if token.type == "fence" and not FENCE_CODE_LANGUAGES.fullmatch(language or "-"):
+                    found += re.findall(r"\d[\d,.]*", token.content)  # a text fence is prose in disguise
+            elif name not in CODE_DIRECTIVES:
+                found += hand_typed_numbers(OPTION.sub("", token.content))
+        elif token.type in ("math_block", "math_block_label"):
+            found += re.findall(r"\d{2,}", token.content)
+    return found
 
 
 def scan_notebook(path: Path) -> list[tuple[int, str]]:

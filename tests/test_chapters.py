@@ -77,6 +77,18 @@ def test_glued_values_are_computed_not_literals(path):
     ("```python\nx = 1967\n```\nno digits here", []),
     ("````{solution} ex-1\n:class: dropdown\n\n```python\nyear = 2001\n```\nIt was 2001.\n````", ["2001"]),
     ("Inline maths $x_1 + 2$ is allowed.", []),
+    ("Inline maths $n = 10$ hides a number.", ["10"]),
+    ("ASEAN had eleven members; two of them joined late.", ["eleven members", "two of"]),
+    ("Eleven joined.", ["Eleven joined"]),
+    ("A two-track approach; ASEAN Plus Three; the Shanghai Five; the three evils.", []),
+    ("The count is `1967` in a code span, but `data/x2.csv` is a name.", ["1967"]),
+    ("Glued by substitution: {{ 1967 }}.", ["1967"]),
+    ("```\nIt has 10 members.\n```", ["10"]),
+    ("```python\nx = 10\n```", []),
+    (":::{note}\nThe six founders.\n:::", ["six founders"]),
+    ("```{glue:figure} chart\n:name: fig-x\nThe 27 participants.\n```", ["27"]),
+    ("| a | b |\n|---|---|\n| 12 | x |", ["12"]),
+    ("<!-- 1967 in a comment -->", []),
 ])
 def test_prose_scanner(text, found):
     assert hand_typed_numbers(text) == found

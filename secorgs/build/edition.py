@@ -1,0 +1,80 @@
+"""Sphinx extension: the book's edition, its licence and how to cite it, from ``CITATION.cff``.
+
+``CITATION.cff`` is the one place for the edition (its ``version``) and its date; this extension
+puts them, with the date the data run to (:func:`secorgs.data.as_of`) and the licences, in the footer
+of every page, offers them to pages as MyST substitutions (``{{ edition }}``, ``{{ edition_date }}``,
+``{{ data_date }}``) and renders the ``book-citation`` directive: a plain reference and a BibTeX entry.
+"""
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import yaml
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from .. import ROOT
+
+LICENCES = ('Text and figures: <a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>; '
+            'code: MIT (see <code>LICENSE</code> and <code>LICENSE-CODE</code>).')
+
+
+def citation(root=ROOT) -> dict:
+    """The fields of ``CITATION.cff`` the book shows, with the release date as a ``date``."""
+    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    released = cff["date-released"]
+    released = released if isinstance(released, date) else date.fromisoformat(str(released))
+    authors = [a.get("name") or f"{a['given-names']} {a['family-names']}" for a in cff["authors"]]
+    return {"title": cff["title"], "edition": str(cff["version"]), "released": released, "authors": authors,
+            "license": cff.get("license", "")}
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def plain_reference(info: dict) -> str:
+    return (f"{' and '.join(info['authors'])} ({info['released'].year}). {info['title']}. "
+            f"Edition {info['edition']}, {long_date(info['released'])}.")
+
+
+def bibtex(info: dict) -> str:
+    return (f"@book{{secorgs_edition_{info['edition']},\n"
+            f"  title   = {{{info['title']}}},\n"
+            f"  author  = {{{' and '.join('{' + a + '}' for a in info['authors'])}}},\n"
+            f"  edition = {{{info['edition']}}},\n"
+            f"  year    = {{{info['released'].year}}},\n"
+            f"  month   = {{{info['released']:%B}}},\n"
+            f"  note    = {{Licensed CC BY 4.0; code MIT}}\n}}")
+
+
+class BookCitation(SphinxDirective):
+    """``book-citation``: how to cite this edition, as a plain reference and as BibTeX."""
+
+    def run(self):
+        info = citation()
+        self.env.note_dependency(str(ROOT / "CITATION.cff"))
+        return [nodes.paragraph(text=plain_reference(info)),
+                nodes.literal_block(text=bibtex(info), language="bibtex")]
+
+
+def configure(app, config):
+    from .. import data
+
+    info = citation()
+    data_date = long_date(data.as_of().date())
+    config.myst_substitutions = {**(config.myst_substitutions or {}), "edition": info["edition"],
+                                 "edition_date": long_date(info["released"]), "data_date": data_date}
+    footer = (f"Edition {html.escape(info['edition'])}, {long_date(info['released'])}. "
+              f"Data to {data_date}. {LICENCES}")
+    options = dict(config.html_theme_options or {})
+    extra = options.get("extra_footer", "")
+    options["extra_footer"] = f"<p>{footer}</p>" + (f"<p>{extra}</p>" if extra else "")
+    config.html_theme_options = options
+
+
+def setup(app):
+    app.add_directive("book-citation", BookCitation)
+    app.connect("config-inited", configure, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
