@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from secorgs import ROOT, execute
+from secorgs import ROOT
+from secorgs.build import execute
 
 NOTEBOOKS = execute.chapters()
 
