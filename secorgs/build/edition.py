@@ -59,6 +59,15 @@ class BookCitation(SphinxDirective):
                 nodes.literal_block(text=bibtex(info), language="bibtex")]
 
 
+def add_downloads(app, config):
+    """Write the course pack (without solutions in the student edition) where the build publishes it."""
+    from . import coursepack
+
+    extra = ROOT / "_build" / ("downloads-student" if config.hide_solutions else "downloads")
+    coursepack.write(extra / "downloads" / coursepack.NAME, solutions=not config.hide_solutions)
+    config.html_extra_path = [*config.html_extra_path, str(extra)]
+
+
 def configure(app, config):
     from .. import data
 
@@ -77,4 +86,5 @@ def configure(app, config):
 def setup(app):
     app.add_directive("book-citation", BookCitation)
     app.connect("config-inited", configure, priority=600)
+    app.connect("config-inited", add_downloads, priority=610)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

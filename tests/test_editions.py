@@ -1,0 +1,86 @@
+"""The take-home editions: the student edition hides every solution and nothing else, the course
+pack holds what a class needs (and no solutions in the student edition), the citation is current."""
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from secorgs import ROOT
+from secorgs.build import coursepack, edition, student
+
+BOOK = ROOT / "_build" / "html"
+STUDENT = student.OUTPUT / "_build" / "html"
+
+
+def text_of(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+@pytest.fixture(scope="module")
+def student_edition():
+    result = subprocess.run([sys.executable, "-m", "secorgs.build.student"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return STUDENT
+
+
+def chapter_pages():
+    pages = sorted((BOOK / "chapters").glob("*.html"))
+    assert pages, "build the book first (make book)"
+    return pages
+
+
+@pytest.mark.browser
+def test_student_edition_has_every_exercise_and_no_solution(student_edition):
+    solutions_seen = 0
+    for page in chapter_pages():
+        book = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        pupil = BeautifulSoup((student_edition / "chapters" / page.name).read_text(encoding="utf-8"), "html.parser")
+        pupil_text = text_of(pupil.find("article") or pupil)
+        for exercise in book.select("div.exercise"):
+            assert text_of(exercise) in pupil_text, f"{page.name}: an exercise is missing from the student edition"
+        for solution in book.select("div.solution"):
+            solutions_seen += 1
+            body = solution.select_one(".admonition-body, .solution-content, details > :not(summary)") or solution
+            for paragraph in body.find_all(["p", "pre"]):
+                words = text_of(paragraph)
+                if len(words) > 40:
+                    assert words not in pupil_text, f"{page.name}: solution text in the student edition: {words[:80]}"
+        assert not pupil.select("div.solution"), f"{page.name}: a solution block in the student edition"
+        for heading in book.select("article h2"):
+            assert text_of(heading) in pupil_text, f"{page.name}: section {text_of(heading)!r} is missing"
+    assert solutions_seen >= len(chapter_pages()), "the book has fewer solutions than chapters: test is vacuous"
+
+
+def test_course_pack_holds_chapters_data_package_and_howto(tmp_path):
+    target = coursepack.write(tmp_path / "pack.zip")
+    names = set(zipfile.ZipFile(target).namelist())
+    top = coursepack.TOP
+    for needed in ["HOWTO.md", "requirements.txt", "requirements-lab.txt", "pyproject.toml", "references.bib",
+                   "secorgs/data.py", "secorgs/schema.py", "data/memberships.csv", "chapters/asean.ipynb"]:
+        assert f"{top}/{needed}" in names, needed
+    assert not any("__pycache__" in n or "/.venv/" in n or "node_modules" in n for n in names)
+    assert coursepack.write(tmp_path / "again.zip").read_bytes() == target.read_bytes(), "archive not reproducible"
+
+
+def test_course_pack_of_the_student_edition_has_no_solutions(tmp_path):
+    with_solutions = zipfile.ZipFile(coursepack.write(tmp_path / "teacher.zip"))
+    without = zipfile.ZipFile(coursepack.write(tmp_path / "student.zip", solutions=False))
+    name = f"{coursepack.TOP}/chapters/asean.ipynb"
+    assert "{solution}" in with_solutions.read(name).decode()
+    student_nb = json.loads(without.read(name))
+    markdown = "".join("".join(c["source"]) for c in student_nb["cells"] if c["cell_type"] == "markdown")
+    assert "{solution}" not in markdown and "{exercise}" in markdown
+
+
+def test_citation_file_and_how_to_cite_agree():
+    info = edition.citation()
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert info["edition"] == str(cff["version"]) and info["title"] == cff["title"]
+    entry = edition.bibtex(info)
+    assert entry.startswith("@book{") and f"edition = {{{info['edition']}}}" in entry
+    assert str(info["released"].year) in edition.plain_reference(info)
