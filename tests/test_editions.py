@@ -84,3 +84,36 @@ def test_citation_file_and_how_to_cite_agree():
     entry = edition.bibtex(info)
     assert entry.startswith("@book{") and f"edition = {{{info['edition']}}}" in entry
     assert str(info["released"].year) in edition.plain_reference(info)
+
+
+def glued_texts(nb: dict) -> dict[str, str]:
+    """Every glued text value of a notebook (name -> text), charts left out."""
+    found = {}
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            record = output.get("metadata", {}).get("scrapbook")
+            if record and not any(k.endswith("text/html") for k in output["data"]):
+                found[record["name"]] = "".join(output["data"][record["mime_prefix"] + "text/plain"])
+    return found
+
+
+def test_a_chapter_run_from_the_unpacked_course_pack_gives_the_books_numbers(tmp_path, monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    with zipfile.ZipFile(coursepack.write(tmp_path / "pack.zip")) as archive:
+        archive.extractall(tmp_path)
+    unpacked = tmp_path / coursepack.TOP
+    # The kernel imports the unpacked package, as `pip install -e .` in the pack would arrange, and no
+    # book renderer is set: a student's plain Jupyter session.
+    monkeypatch.setenv("PYTHONPATH", str(unpacked))
+    monkeypatch.delenv("SECORGS_RENDERER", raising=False)
+    chapter = unpacked / "chapters" / "asean.ipynb"
+    nb = nbformat.read(chapter, as_version=4)
+    probe = nbformat.v4.new_code_cell("import secorgs; print(secorgs.ROOT)")
+    nb.cells.append(probe)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(chapter.parent)}}).execute()
+    assert nb.cells[-1].outputs[0]["text"].strip() == str(unpacked), "the kernel used another copy of the package"
+    book = glued_texts(json.loads((ROOT / "chapters" / "asean.ipynb").read_text(encoding="utf-8")))
+    rerun = glued_texts(json.loads(nbformat.writes(nb)))
+    assert len(book) >= 10 and rerun == book
