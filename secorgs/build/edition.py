@@ -59,6 +59,36 @@ class BookCitation(SphinxDirective):
                 nodes.literal_block(text=bibtex(info), language="bibtex")]
 
 
+def _html_table(rows: list[dict], columns: dict[str, str]) -> str:
+    head = "".join(f"<th>{html.escape(title)}</th>" for title in columns.values())
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(row[key]))}</td>" for key in columns) + "</tr>"
+                   for row in rows)
+    return f'<div class="table-scroll"><table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
+class WhatChanged(SphinxDirective):
+    """``what-changed``: the data rows and the stated numbers that changed since the previous edition."""
+
+    def run(self):
+        from . import changes
+
+        for path in [ROOT / "CITATION.cff", *sorted((ROOT / "data").glob("*.csv")),
+                     *sorted((ROOT / "chapters").glob("*.ipynb"))]:
+            self.env.note_dependency(str(path))
+        tag = changes.previous_edition()
+        if tag is None:
+            return [nodes.paragraph(text=f"This is the first edition (edition {citation()['edition']}): "
+                                         "there is no earlier edition to compare it with.")]
+        data_rows, glue_rows = changes.data_changes(ROOT, tag), changes.glue_changes(ROOT, tag)
+        parts = [f"<p>Compared with the previous edition (git tag <code>{html.escape(tag)}</code>): "
+                 f"{len(data_rows)} rows of data and {len(glue_rows)} numbers stated in the text changed.</p>",
+                 "<h2>Data rows</h2>",
+                 _html_table(data_rows, {"file": "File", "row": "Row (key)", "change": "Change", "details": "What changed"}),
+                 "<h2>Numbers in the text</h2>",
+                 _html_table(glue_rows, {"chapter": "Chapter", "old": "Was", "new": "Now", "sentence": "Sentence"})]
+        return [nodes.raw("", "".join(parts), format="html")]
+
+
 def add_downloads(app, config):
     """Write the course pack (without solutions in the student edition) where the build publishes it."""
     from . import coursepack
@@ -85,6 +115,7 @@ def configure(app, config):
 
 def setup(app):
     app.add_directive("book-citation", BookCitation)
+    app.add_directive("what-changed", WhatChanged)
     app.connect("config-inited", configure, priority=600)
     app.connect("config-inited", add_downloads, priority=610)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
