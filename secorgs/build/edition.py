@@ -113,7 +113,32 @@ def configure(app, config):
     config.html_theme_options = options
 
 
+def download_menu(app, pagename, templatename, context, doctree):
+    """Offer this page's PDF, the whole book's PDF and the course pack in the page's download menu,
+    instead of the theme's "print this page" button."""
+    from .coursepack import NAME
+    from .pdf import BOOK, PDF_DIR
+
+    pathto = context.get("pathto")
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        buttons = [b for b in group["buttons"] if b.get("label") != "download-pdf-button"]
+        buttons += [
+            {"type": "link", "url": pathto(f"{PDF_DIR}/{pagename}.pdf", 1), "text": "PDF of this page",
+             "icon": "fas fa-file-pdf", "tooltip": "This page as a PDF", "label": "download-page-pdf-button"},
+            {"type": "link", "url": pathto(f"{PDF_DIR}/{BOOK}", 1), "text": "PDF of the book",
+             "icon": "fas fa-book", "tooltip": "The whole book as one PDF", "label": "download-book-pdf-button"},
+            {"type": "link", "url": pathto(f"downloads/{NAME}", 1), "text": "Course pack (.zip)",
+             "icon": "fas fa-file-archive", "tooltip": "Chapters, data and code to run them",
+             "label": "download-coursepack-button"},
+        ]
+        group["buttons"] = buttons
+
+
 def setup(app):
+    app.add_css_file("print.css", media="print")
+    app.connect("html-page-context", download_menu, priority=502)
     app.add_directive("book-citation", BookCitation)
     app.add_directive("what-changed", WhatChanged)
     app.connect("config-inited", configure, priority=600)

@@ -1,15 +1,21 @@
-"""Print the built book to one PDF with Chromium (``python -m secorgs.build.pdf``; ``make pdf``).
+"""Print the book with Chromium: one PDF per page and one for the whole book (``python -m secorgs.build.pdf``).
 
-Each page of ``_build/html``, in table-of-contents order, is opened in headless Chromium from a
-loopback server with every other host blocked, its charts are drawn, and it is printed; the pages'
-PDFs are joined into ``_build/book.pdf``. (Jupyter Book's single-page builder cannot render notebooks
-with hidden cells, so the book is printed page by page.)
+Each page of the built book, in table-of-contents order, is opened in headless Chromium from a
+loopback server with every other host blocked, its charts are drawn, and it is printed with the
+book's print stylesheet (``static/print.css``: no toggles or hidden code, figures kept with their
+captions, a new page for each section), page numbers in the footer and a bookmark for every heading.
+The pages' PDFs are published beside the pages (``pdf/chapters/asean.pdf`` ...) and linked from each
+page's download menu; ``pdf/book.pdf`` joins them with a bookmark per chapter. A page whose HTML has
+not changed since it was last printed is not printed again. (Jupyter Book's single-page builder cannot
+render notebooks with hidden cells, so the book is printed page by page.)
 """
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
-import io
+import json
+import re
 import shutil
 import sys
 import threading
@@ -21,7 +27,9 @@ import yaml
 from .. import ROOT
 
 HTML = ROOT / "_build" / "html"
-OUTPUT = ROOT / "_build" / "book.pdf"
+PDF_DIR = "pdf"
+BOOK = "book.pdf"
+OUTPUT = HTML / PDF_DIR / BOOK
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--disable-quic"]
 DRAWN = ("document.querySelectorAll('.vega-chart svg.marks, .vega-chart canvas.marks').length"
@@ -53,25 +61,69 @@ def serve(html: Path = HTML) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-def print_pages(browser, base: str) -> "PdfWriter":
+FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
+          '<span class="title"></span> · <span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+
+
+def page_pdf(name: str) -> str:
+    """Where the PDF of page ``name`` (e.g. ``chapters/asean.html``) is published, relative to the book."""
+    return f"{PDF_DIR}/{name[:-len('.html')]}.pdf"
+
+
+def page_title(html: Path, name: str) -> str:
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", (html / name).read_text(encoding="utf-8"), re.S)
+    text = re.sub(r"<[^>]+>", "", h1.group(1)) if h1 else name
+    return " ".join(text.replace("#", "").split())
+
+
+def print_pages(browser, base: str, html: Path, target: Path) -> list[tuple[str, Path]]:
+    """Print every page of the book that changed since its last printing; return (title, pdf) in order."""
+    hashes_path = target / "hashes.json"
+    hashes = json.loads(hashes_path.read_text(encoding="utf-8")) if hashes_path.exists() else {}
+    printed, page = [], None
+    for name in toc_pages():
+        out = target / page_pdf(name)[len(PDF_DIR) + 1:]
+        digest = hashlib.sha256((html / name).read_bytes()).hexdigest()
+        if hashes.get(name) != digest or not out.exists():
+            if page is None:
+                page = browser.new_page()
+                page.route("**/*", lambda route: route.continue_()
+                           if urlparse(route.request.url).hostname == "127.0.0.1"
+                           or route.request.url.startswith("data:") else route.abort())
+            page.goto(base + name, wait_until="networkidle")
+            page.wait_for_function(DRAWN, timeout=30000)
+            page.emulate_media(media="print")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(page.pdf(format="A4", print_background=True, outline=True, tagged=True,
+                                     display_header_footer=True, header_template="<span></span>",
+                                     footer_template=FOOTER,
+                                     margin={"top": "15mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}))
+            hashes[name] = digest
+        printed.append((page_title(html, name), out))
+    if page is not None:
+        page.close()
+    hashes_path.write_text(json.dumps(hashes, indent=1, sort_keys=True), encoding="utf-8")
+    return printed
+
+
+def join(printed: list[tuple[str, Path]], output: Path) -> Path:
+    """One PDF of the whole book: a bookmark per page, its own headings' bookmarks nested under it."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
-    page = browser.new_page()
-    page.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname == "127.0.0.1"
-               or route.request.url.startswith("data:") else route.abort())
-    for name in toc_pages():
-        page.goto(base + name, wait_until="networkidle")
-        page.wait_for_function(DRAWN, timeout=15000)
-        page.emulate_media(media="print")
-        writer.append(io.BytesIO(page.pdf(format="A4", print_background=True,
-                                          margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})))
-    page.close()
-    return writer
+    for title, path in printed:
+        writer.append(str(path), outline_item=title)
+    writer.page_mode = "/UseOutlines"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with open(output, "wb") as f:
+        writer.write(f)
+    return output
 
 
 def build(output: Path = OUTPUT, html: Path = HTML, browser=None) -> Path:
-    """Print the book to ``output``; ``browser`` is a Playwright Chromium to reuse (tests pass theirs)."""
+    """Print every page to ``html/pdf/`` and the book to ``output``; ``browser`` is a Playwright
+    Chromium to reuse (tests pass theirs)."""
+    target = html / PDF_DIR
     server, base = serve(html)
     try:
         if browser is None:
@@ -79,16 +131,13 @@ def build(output: Path = OUTPUT, html: Path = HTML, browser=None) -> Path:
 
             with sync_playwright() as p:
                 own = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-                writer = print_pages(own, base)
+                printed = print_pages(own, base, html, target)
                 own.close()
         else:
-            writer = print_pages(browser, base)
+            printed = print_pages(browser, base, html, target)
     finally:
         server.shutdown()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with open(output, "wb") as f:
-        writer.write(f)
-    return output
+    return join(printed, output)
 
 
 def main() -> int:
@@ -96,7 +145,7 @@ def main() -> int:
         print("pdf: build the book first (make book)", file=sys.stderr)
         return 1
     path = build()
-    print(f"pdf: wrote {path.relative_to(ROOT)}")
+    print(f"pdf: wrote {path.relative_to(ROOT)} and a PDF of every page beside it")
     return 0
 
 
