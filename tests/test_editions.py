@@ -117,3 +117,19 @@ def test_a_chapter_run_from_the_unpacked_course_pack_gives_the_books_numbers(tmp
     book = glued_texts(json.loads((ROOT / "chapters" / "asean.ipynb").read_text(encoding="utf-8")))
     rerun = glued_texts(json.loads(nbformat.writes(nb)))
     assert len(book) >= 10 and rerun == book
+
+
+def test_reproducibility_page_lists_every_chapter_with_its_files_and_checksums():
+    import hashlib
+
+    from secorgs.build import report
+
+    rows = report.chapter_rows()
+    assert [r["chapter"] for r in rows] == sorted(p.stem for p in (ROOT / "chapters").glob("*.ipynb"))
+    for row in rows:
+        assert row["data"], f"{row['chapter']}: no data files recorded"
+        for name, digest in row["data"]:
+            assert hashlib.sha256((ROOT / "data" / name).read_bytes()).hexdigest().startswith(digest)
+        assert row["executed"] != "not recorded" and row["seconds"].endswith(" s"), row
+    pinned = report.pinned_versions()
+    assert len(pinned) >= 20 and all(installed == wanted for _, wanted, installed in pinned)

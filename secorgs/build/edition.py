@@ -141,6 +141,9 @@ def setup(app):
     app.connect("html-page-context", download_menu, priority=502)
     app.add_directive("book-citation", BookCitation)
     app.add_directive("what-changed", WhatChanged)
+    from .report import Reproducibility
+
+    app.add_directive("reproducibility", Reproducibility)
     app.connect("config-inited", configure, priority=600)
     app.connect("config-inited", add_downloads, priority=610)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
