@@ -27,8 +27,8 @@ from mdit_py_plugins.myst_role import myst_role_plugin
 
 #: Proper names that contain numbers, in digits or words, and are not quantities.
 ALLOWED_NAMES = re.compile(r"ASEAN\s*\+\s*3|\bG20\b|\bCOVID-19\b|\b9/11\b"
-                           r"|\bPlus Three\b|\bShanghai Five\b"  # ASEAN Plus Three; the SCO's forerunner
-                           r"|\bthree evils\b")                    # the SCO's own name for what it fights
+                           r"|\bPlus\s+Three\b|\bShanghai\s+Five\b"  # ASEAN Plus Three; the SCO's forerunner
+                           r"|\bthree\s+evils\b", re.I)                # the SCO's own name for what it fights
 
 NUMBER_WORDS = ("two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
                 "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
@@ -78,11 +78,16 @@ def _text_findings(text: str) -> list[str]:
 
 
 def _inline_findings(children) -> list[str]:
-    found = []
-    for token in children or []:
-        if token.type == "text":
-            found += _text_findings(token.content)
-        elif token.type == "code_inline":
+    found, text = [], []
+    for token in list(children or []) + [None]:
+        if token is not None and token.type in ("text", "softbreak", "hardbreak"):
+            text.append(token.content if token.type == "text" else " ")  # a sentence may wrap
+            continue
+        found += _text_findings("".join(text))
+        text = []
+        if token is None:
+            break
+        if token.type == "code_inline":
             found += re.findall(r"(?<![\w/.-])\d[\d,.]*(?![\w/-])", token.content)
         elif token.type in ("math_inline", "math_inline_double"):
             found += re.findall(r"\d{2,}", token.content)

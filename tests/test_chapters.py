@@ -81,6 +81,7 @@ def test_glued_values_are_computed_not_literals(path):
     ("ASEAN had eleven members; two of them joined late.", ["eleven members", "two of"]),
     ("Eleven joined.", ["Eleven joined"]),
     ("A two-track approach; ASEAN Plus Three; the Shanghai Five; the three evils.", []),
+    ("China's \"Three Evils\" and the\nthree evils again.", []),
     ("The count is `1967` in a code span, but `data/x2.csv` is a name.", ["1967"]),
     ("Glued by substitution: {{ 1967 }}.", ["1967"]),
     ("```\nIt has 10 members.\n```", ["10"]),
