@@ -80,13 +80,15 @@ class WhatChanged(SphinxDirective):
             return [nodes.paragraph(text=f"This is the first edition (edition {citation()['edition']}): "
                                          "there is no earlier edition to compare it with.")]
         data_rows, glue_rows = changes.data_changes(ROOT, tag), changes.glue_changes(ROOT, tag)
-        parts = [f"<p>Compared with the previous edition (git tag <code>{html.escape(tag)}</code>): "
-                 f"{len(data_rows)} rows of data and {len(glue_rows)} numbers stated in the text changed.</p>",
-                 "<h2>Data rows</h2>",
-                 _html_table(data_rows, {"file": "File", "row": "Row (key)", "change": "Change", "details": "What changed"}),
-                 "<h2>Numbers in the text</h2>",
-                 _html_table(glue_rows, {"chapter": "Chapter", "old": "Was", "new": "Now", "sentence": "Sentence"})]
-        return [nodes.raw("", "".join(parts), format="html")]
+        from .report import section
+
+        summary = (f"Compared with the previous edition (git tag {tag}): {len(data_rows)} rows of data and "
+                   f"{len(glue_rows)} numbers stated in the text changed.")
+        return [nodes.paragraph(text=summary),
+                section("Data rows", _html_table(data_rows, {"file": "File", "row": "Row (key)", "change": "Change",
+                                                              "details": "What changed"}), self.env),
+                section("Numbers in the text", _html_table(glue_rows, {"chapter": "Chapter", "old": "Was", "new": "Now",
+                                                                       "sentence": "Sentence"}), self.env)]
 
 
 def add_downloads(app, config):
@@ -96,6 +98,17 @@ def add_downloads(app, config):
     extra = ROOT / "_build" / ("downloads-student" if config.hide_solutions else "downloads")
     coursepack.write(extra / "downloads" / coursepack.NAME, solutions=not config.hide_solutions)
     config.html_extra_path = [*config.html_extra_path, str(extra)]
+
+
+def record_bibliography_digest(app, config):
+    """A change to the bibliography re-reads every page: sphinxcontrib-bibtex numbers the anchors of the
+    bibliography page, and pages that cite it keep stale anchors if only the changed pages are read."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in [ROOT / "references.bib", ROOT / "bibliography.md"]:
+        digest.update(path.read_bytes() if path.exists() else b"")
+    config.secorgs_bibliography_digest = digest.hexdigest()
 
 
 def configure(app, config):
@@ -145,6 +158,8 @@ def setup(app):
     from .report import Reproducibility
 
     app.add_directive("reproducibility", Reproducibility)
+    app.add_config_value("secorgs_bibliography_digest", "", "env")
+    app.connect("config-inited", record_bibliography_digest)
     app.connect("config-inited", configure, priority=600)
     app.connect("config-inited", add_downloads, priority=610)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -75,6 +75,13 @@ class Reproducibility(SphinxDirective):
              for r in chapters])
         versions = _table(["Package", "Pinned", "Installed"],
                           [[html.escape(a), html.escape(b), html.escape(c)] for a, b, c in pinned_versions()])
-        markup = (f"<h2>Chapters</h2>{chapter_table}<h2>Software</h2>"
-                  f"<p>Python {html.escape(platform.python_version())}.</p>{versions}")
-        return [nodes.raw("", markup, format="html")]
+        return [section("Chapters", chapter_table, self.env),
+                section("Software", f"<p>Python {html.escape(platform.python_version())}.</p>{versions}", self.env)]
+
+
+def section(title: str, markup: str, env) -> nodes.section:
+    """A real section (heading, anchor, table-of-contents entry) holding raw HTML."""
+    node = nodes.section(ids=[nodes.make_id(title)], names=[nodes.fully_normalize_name(title)])
+    node += nodes.title(text=title)
+    node += nodes.raw("", markup, format="html")
+    return node
