@@ -697,8 +697,7 @@ def overlap_problems(table: Table, df: pd.DataFrame, group: list[str], what: str
     earlier = (pairs["_s_a"] < pairs["_s_b"]) | ((pairs["_s_a"] == pairs["_s_b"]) & (pairs["_row_a"] < pairs["_row_b"]))
     pairs = pairs[earlier & (pairs["_e_a"].isna() | (pairs["_s_b"] < pairs["_e_a"]))]
     problems = []
-    for p in pairs.itertuples(index=False):
-        p = p._asdict()
+    for p in pairs.to_dict("records"):
         until = f"until {p[end + '_a']}" if p[end + "_a"] else "with no end"
         who = ", ".join(f"{p[g]}" for g in group)
         if "status" in df and p["status_a"] != p["status_b"]:
