@@ -118,13 +118,6 @@ def test_numbers_in_plain_decimal_form(data_copy, value, words):
     assert_problem(problems_for(data_copy), "indicators.csv", row, "gdp_usd", *words)
 
 
-def test_a_count_with_a_decimal_point(data_copy):
-    path = data_copy / "exercises.csv"
-    row = line_of(path, "Peace Mission 2010")
-    edit_line(path, row, ",5000,5000,", ",5000.0,5000,")
-    assert_problem(problems_for(data_copy), "exercises.csv", row, "troops_low", "not a whole number")
-
-
 def test_a_two_digit_year(data_copy):
     path = data_copy / "chairs.csv"
     row = line_of(path, "ASEAN,2011,IDN")
