@@ -906,7 +906,7 @@ def cross_problems(tables: dict[str, Table], frames: dict[str, pd.DataFrame], co
         ("bodies", (), lambda t: bodies_problems(t, frames[t.name])),
         ("exercises", (), lambda t: host_problems(t, frames[t.name])),
         ("chairs", ("memberships",), lambda t: chair_problems(t, frames)),
-        ("claims", ("events",), lambda t: claim_problems(t, frames[t.name], context)),
+        ("claims", ("events", "organisations", "countries", "treaty_parties"), lambda t: claim_problems(t, frames[t.name], context)),
     ]
     for name, column in (("memberships", "start"), ("events", "date"), ("agreements", "date"),
                          ("officeholders", "start"), ("chairs", "year")):
