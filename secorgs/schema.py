@@ -736,8 +736,9 @@ def overlap_problems(table: Table, df: pd.DataFrame, group: list[str], what: str
                        f"when this {p['status_b']} spell begins; one status at a time: end row {p['_row_a']} "
                        f"on {p[start + '_b']}")
         else:
-            message = (f"{who}: overlaps the {what} in row {p['_row_a']} (from {p[start + '_a']} {until}); "
-                       f"spells of one {what} may not overlap: end row {p['_row_a']} on {p[start + '_b']} at the latest")
+            message = (f"{who}: overlaps the spell in row {p['_row_a']} (from {p[start + '_a']} {until}); "
+                       f"two spells of one {what} may not overlap: end row {p['_row_a']} by {p[start + '_b']}, "
+                       "or delete one of the two rows")
         problems.append(Problem(table.file, p["_row_b"], start, message))
     return problems
 
@@ -900,8 +901,8 @@ def cross_problems(tables: dict[str, Table], frames: dict[str, pd.DataFrame], co
     if "events" in complete:
         context["_event_titles"] = frames["events"].groupby("org_id")["title"].agg(tuple).to_dict()
     checks = [  # (table reported, tables it needs, check)
-        ("memberships", (), lambda t: overlap_problems(t, frames[t.name], ["org_id", "iso3"], "membership spell")),
-        ("officeholders", (), lambda t: overlap_problems(t, frames[t.name], ["org_id", "office"], "office")),
+        ("memberships", (), lambda t: overlap_problems(t, frames[t.name], ["org_id", "iso3"], "country in one organisation")),
+        ("officeholders", (), lambda t: overlap_problems(t, frames[t.name], ["org_id", "office"], "office in one organisation")),
         ("treaty_parties", (), lambda t: accession_problems(t, frames[t.name])),
         ("bodies", (), lambda t: bodies_problems(t, frames[t.name])),
         ("exercises", (), lambda t: host_problems(t, frames[t.name])),
