@@ -810,6 +810,20 @@ def host_problems(table: Table, df: pd.DataFrame) -> list[Problem]:
             for i, c in zip(outside["_i"], outside["iso3"])]
 
 
+def region_problems(table: Table, df: pd.DataFrame) -> list[Problem]:
+    """A UN M49 sub-region lies in one continent: a row that puts it in another contradicts the rest."""
+    d = _rows(df[(df["region"] != "") & (df["continent"] != "")])
+    usual = d.groupby("region")["continent"].agg(lambda c: c.value_counts().index[0]).rename("_usual")
+    d = d.join(usual, on="region")
+    first = d.groupby(["region", "continent"])["_row"].min().rename("_first")
+    d = d.join(first, on=["region", "_usual"])
+    odd = d[d["continent"] != d["_usual"]]
+    return [Problem(table.file, r["_row"], "continent",
+                    f"'{r['continent']}', but region {r['region']} lies in {r['_usual']} in row {r['_first']} "
+                    "and the other rows with it")
+            for r in odd.to_dict("records")]
+
+
 def chair_problems(table: Table, frames: dict) -> list[Problem]:
     """The chair of an organisation in a year is one of its members in that year."""
     chairs = _rows(frames[table.name])
@@ -905,6 +919,7 @@ def cross_problems(tables: dict[str, Table], frames: dict[str, pd.DataFrame], co
         ("officeholders", (), lambda t: overlap_problems(t, frames[t.name], ["org_id", "office"], "office in one organisation")),
         ("treaty_parties", (), lambda t: accession_problems(t, frames[t.name])),
         ("bodies", (), lambda t: bodies_problems(t, frames[t.name])),
+        ("countries", (), lambda t: region_problems(t, frames[t.name])),
         ("exercises", (), lambda t: host_problems(t, frames[t.name])),
         ("chairs", ("memberships",), lambda t: chair_problems(t, frames)),
         ("claims", ("events", "organisations", "countries", "treaty_parties"), lambda t: claim_problems(t, frames[t.name], context)),

@@ -130,3 +130,10 @@ def test_a_body_ranked_above_its_parent(data_copy):
     row = line_of(path, "SCO,Meetings of Heads of Ministries")
     edit_line(path, row, ",Council of Heads of Government,3,", ",Council of Heads of Government,2,")
     assert_problem(problems_for(data_copy), "bodies.csv", row, "level", "not below its parent")
+
+
+def test_a_region_placed_in_two_continents(data_copy):
+    path = data_copy / "countries.csv"
+    row = line_of(path, "THA,Thailand,")
+    edit_line(path, row, ",Asia,South-eastern Asia,", ",Oceania,South-eastern Asia,")
+    assert_problem(problems_for(data_copy), "countries.csv", row, "continent", "South-eastern Asia", "Asia")
