@@ -23,6 +23,7 @@ range written ``low..high`` for words such as "almost half".
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -42,62 +43,124 @@ class Verdict:
     reason: str = ""
 
 
+#: Each measure's arguments, in order (a name ending in ``?`` may be left out), and the quantities it
+#: can answer. :func:`parse_measure` reads a measure by this table; ``make check-data`` uses it too.
+MEASURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "count": (("org", "status"), ("count",)),
+    "joined": (("org", "iso3", "status"), ("date", "month", "year")),
+    "founded": (("org",), ("date", "month", "year")),
+    "growth": (("org", "status", "from"), ("ratio",)),
+    "region_share": (("org", "statuses", "region"), ("share",)),
+    "holds": (("org", "iso3", "statuses"), ("count",)),
+    "event": (("org", "title"), ("date", "month", "year")),
+    "place": (("org", "year"), ("place",)),
+    "parties": (("treaty", "continent?"), ("count",)),
+    "none": ((), ("count", "date", "month", "year", "share", "ratio", "place")),
+    "share": (("org", "statuses", "indicator"), ("share",)),
+}
+
+_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+_ASSERTED = {
+    "count": (re.compile(r"\d+"), "a whole number such as 9"),
+    "date": (re.compile(r"\d{4}-\d{2}-\d{2}"), "a date YYYY-MM-DD"),
+    "month": (re.compile(r"\d{4}-\d{2}"), "a month YYYY-MM"),
+    "year": (re.compile(r"\d{4}"), "a year YYYY"),
+    "ratio": (_DECIMAL, "a decimal number such as 0.25 (for 25%)"),
+    "place": (re.compile(r"\S.*"), "a place name"),
+}
+
+
+def parse_measure(measure: str) -> tuple[str, dict[str, str]]:
+    """Split a ``measure`` into its kind and its named arguments; ValueError says what is wrong."""
+    kind, *args = measure.split(" ")
+    if kind not in MEASURES:
+        raise ValueError(f"unknown measure {kind!r}; expected one of: {', '.join(MEASURES)}")
+    names = MEASURES[kind][0]
+    needed = [n for n in names if not n.endswith("?")]
+    if not len(needed) <= len(args) <= len(names) or "" in args:
+        usage = " ".join([kind, *(n.upper().rstrip("?") + ("?" if n.endswith("?") else "") for n in names)])
+        raise ValueError(f"measure {measure!r} does not read as '{usage}' (arguments separated by one space)")
+    return kind, {n.rstrip("?"): a for n, a in zip(names, args)}
+
+
+def parse_asserted(quantity: str, asserted: str):
+    """The asserted value as a number, a (low, high) range, a Timestamp or a string; ValueError if malformed."""
+    if quantity == "share":
+        parts = asserted.split("..")
+        if len(parts) > 2 or not all(_DECIMAL.fullmatch(p) for p in parts):
+            hint = f" ({float(asserted.rstrip('%')) / 100:g})" if re.fullmatch(r"\d+(\.\d+)?%", asserted) else ""
+            raise ValueError(f"'{asserted}' is not a share: write a fraction between 0 and 1{hint}, "
+                             "or a range low..high such as 0.40..0.50")
+        values = [float(p) for p in parts]
+        if not all(0 <= v <= 1 for v in values) or values != sorted(values):
+            raise ValueError(f"'{asserted}' is not a share between 0 and 1 (a range must run low..high)")
+        return tuple(values) if len(values) == 2 else values[0]
+    if quantity not in _ASSERTED:
+        raise ValueError(f"unknown quantity {quantity!r}")
+    pattern, form = _ASSERTED[quantity]
+    if not pattern.fullmatch(asserted):
+        raise ValueError(f"'{asserted}' is not {form}, as quantity '{quantity}' needs")
+    if quantity == "count":
+        return int(asserted)
+    if quantity == "ratio":
+        return float(asserted)
+    if quantity in ("date", "month"):
+        try:
+            return pd.Timestamp(asserted)
+        except ValueError:
+            raise ValueError(f"'{asserted}' is not a real calendar {quantity}") from None
+    return int(asserted) if quantity == "year" else asserted
+
+
 def compute(measure: str, refers_to: pd.Timestamp):
     """The data's answer to ``measure`` on the date ``refers_to`` (a number or a Timestamp)."""
-    kind, *args = measure.split()
+    kind, a = parse_measure(measure)
     if kind == "none":
         raise LookupError("no data in this book measure this")
     if kind == "region_share":
-        org, status, region = args
-        regions = data.with_regions(data.members(org, refers_to, tuple(status.split(","))))["region"]
+        regions = data.with_regions(data.members(a["org"], refers_to, tuple(a["statuses"].split(","))))["region"]
         if regions.empty:
-            raise LookupError(f"{org} had no countries in status {status} on {refers_to:%Y-%m-%d}")
-        return float((regions == region.replace("_", " ")).mean())
+            raise LookupError(f"{a['org']} had no countries in status {a['statuses']} on {refers_to:%Y-%m-%d}")
+        return float((regions == a["region"].replace("_", " ")).mean())
     if kind == "holds":
-        org, iso3, statuses = args
-        return int(iso3 in set(data.members(org, refers_to, tuple(statuses.split(",")))["iso3"]))
+        return int(a["iso3"] in set(data.members(a["org"], refers_to, tuple(a["statuses"].split(",")))["iso3"]))
     if kind == "event":
-        org, title = args
+        org, title = a["org"], a["title"]
         events = data.table("events")
         found = events[(events["org_id"] == org) & events["title"].str.startswith(title.replace("_", " "))]
         if len(found) != 1:
             raise LookupError(f"{len(found)} events of {org} start with {title!r}")
         return found["date"].iloc[0]
     if kind == "place":
-        org, year = args
+        org, year = a["org"], a["year"]
         events = data.table("events")
         places = events[(events["org_id"] == org) & (events["date"].dt.year == int(year)) & (events["place"] != "")]
         if places.empty:
             raise LookupError(f"no dated event of {org} in {year} records a place")
         return ", ".join(sorted(set(places["place"])))
     if kind == "parties":
-        treaty, *continent = args
-        found = data.parties(treaty, refers_to)
-        if continent:
-            found = found[found["continent"] == continent[0].replace("_", " ")]
+        found = data.parties(a["treaty"], refers_to)
+        if "continent" in a:
+            found = found[found["continent"] == a["continent"].replace("_", " ")]
         return len(found)
     if kind == "count":
-        org, status = args
-        return data.member_count(org, refers_to, status)
+        return data.member_count(a["org"], refers_to, a["status"])
     if kind == "joined":
-        org, iso3, status = args
+        org, iso3, status = a["org"], a["iso3"], a["status"]
         joined = data.first_joined(org, status).set_index("iso3")["start"]
         if iso3 not in joined.index:
             raise LookupError(f"{iso3} never held status {status} in {org}")
         return joined[iso3]
     if kind == "founded":
-        (org,) = args
-        return data.organisation(org)["founded"]
+        return data.organisation(a["org"])["founded"]
     if kind == "growth":
-        org, status, start = args
-        before = data.member_count(org, start, status)
+        org, status = a["org"], a["status"]
+        before = data.member_count(org, a["from"], status)
         return data.member_count(org, refers_to, status) / before - 1
-    if kind == "share":
-        org, statuses, name = args
-        codes = data.members(org, refers_to, tuple(statuses.split(",")))["iso3"]
-        year = min(refers_to.year, data.latest_complete_year(codes, name))
-        return data.share_of_world(codes, year, name)
-    raise ValueError(f"unknown measure {measure!r}")
+    # share
+    codes = data.members(a["org"], refers_to, tuple(a["statuses"].split(",")))["iso3"]
+    year = min(refers_to.year, data.latest_complete_year(codes, a["indicator"]))
+    return data.share_of_world(codes, year, a["indicator"])
 
 
 def _as_text(value, quantity: str) -> str:
@@ -111,25 +174,23 @@ def _as_text(value, quantity: str) -> str:
 
 
 def agrees(quantity: str, asserted: str, actual) -> bool:
+    value = parse_asserted(quantity, asserted)
     if quantity == "count":
-        return int(asserted) == int(actual)
+        return value == int(actual)
     if quantity == "date":
-        return pd.Timestamp(asserted) == actual
+        return value == actual
     if quantity == "month":
         return asserted == f"{actual:%Y-%m}"
     if quantity == "year":
-        year = actual.year if isinstance(actual, pd.Timestamp) else int(actual)
-        return int(asserted) == year
+        return value == (actual.year if isinstance(actual, pd.Timestamp) else int(actual))
     if quantity == "ratio":
-        return abs(float(asserted) - actual) <= RATIO_TOLERANCE
+        return abs(value - actual) <= RATIO_TOLERANCE
     if quantity == "place":
-        return asserted in actual.split(", ")
-    if quantity == "share":
-        if ".." in asserted:  # a range, for words such as "almost half"
-            low, high = map(float, asserted.split(".."))
-            return low <= actual <= high
-        return abs(float(asserted) - actual) <= SHARE_TOLERANCE
-    raise ValueError(f"unknown quantity {quantity!r}")
+        return value in actual.split(", ")
+    if isinstance(value, tuple):  # a share given as a range, for words such as "almost half"
+        low, high = value
+        return low <= actual <= high
+    return abs(value - actual) <= SHARE_TOLERANCE
 
 
 def check(claim: pd.Series) -> Verdict:
