@@ -89,6 +89,7 @@ def test_a_killed_build_leaves_the_previous_book_intact(tmp_path):
               for p in (root / "_build" / "html").rglob("*") if p.is_file()}
 
     write_a(root, "Second version.")
+    (root / "b_page.md").write_text("(b-label)=\n# Page B, second version\n")  # both pages to write
     (root / "hold").touch()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     driver = subprocess.Popen([sys.executable, "-c", "import sys; from secorgs.build import book; "

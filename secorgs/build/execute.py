@@ -26,7 +26,9 @@ import argparse
 import hashlib
 import json
 import os
+import multiprocessing
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -175,9 +177,15 @@ def execute(path: Path, root: Path = ROOT, renderer: str = RENDERER) -> tuple[st
                                 resources={"metadata": {"path": str(path.parent)}},
                                 on_cell_execute=lambda cell, cell_index: running.update(index=cell_index))
         try:
-            client.execute(env=kernel_env(root, renderer), cwd=str(path.parent))
+            # The kernel's own log (stderr) is not the notebook's: cell errors and warnings reach the
+            # notebook through the kernel's messages. Left on the terminal it buried the last lines.
+            client.execute(env=kernel_env(root, renderer), cwd=str(path.parent), stderr=subprocess.DEVNULL)
         except Exception as error:  # noqa: BLE001 - every failure is reported with its cell
             raise _failure(path, nb, running.get("index"), error) from None
+        finally:
+            # nbclient shuts down only kernels it created itself; this one is ours to stop.
+            if manager.has_kernel:
+                manager.shutdown_kernel(now=True)
     seconds = time.perf_counter() - started
     probe = nb.cells.pop()
     text = "".join(o.get("text", "") for o in probe.outputs if o.get("output_type") == "stream")
@@ -214,7 +222,9 @@ def run(paths, root: Path = ROOT, every: bool = False, jobs: int | None = None, 
     timings, failures = {}, []
     if todo:
         workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # "spawn": a worker forked from a process that already ran a kernel (a test, say) would
+        # inherit its ZeroMQ state and hang.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             for result in pool.map(_run, todo, [root] * len(todo)):
                 if isinstance(result, Failure):
                     failures.append(result)
