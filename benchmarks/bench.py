@@ -33,14 +33,21 @@ def project_copy(target: Path) -> Path:
     return target
 
 
-def timed(copy: Path, *make_args: str) -> float:
+FAILED = []
+
+
+def timed(copy: Path, *make_args: str, may_fail: bool = False) -> float:
     env = {**os.environ, "PYTHONPATH": str(copy)}
     started = time.perf_counter()
     result = subprocess.run(["make", "-C", str(copy), f"VENV={VENV}", *make_args], env=env,
                             capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
-        sys.exit(f"make {' '.join(make_args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        message = f"make {' '.join(make_args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        if not may_fail:
+            sys.exit(message)
+        print(message, file=sys.stderr)
+        FAILED.append(" ".join(make_args))
     return seconds
 
 
@@ -93,7 +100,7 @@ def main() -> int:
         chapter.write_text(chapter.read_text(encoding="utf-8").replace("ASEAN grew out of", "ASEAN grew from", 1),
                            encoding="utf-8")
         results["one_prose"] = timed(copy, "book")
-        results["test"] = timed(copy, "test")
+        results["test"] = timed(copy, "test", may_fail=True)
         weights = page_weights(copy / "_build" / "html")
     return write_report(results, exec_times, csv_exec, weights, cores)
 
@@ -116,7 +123,7 @@ def write_report(results, exec_times, csv_exec, weights, cores) -> int:
         f"| rebuild after editing one CSV (`exercises.csv`; re-executed: {', '.join(sorted(csv_exec))}) | "
         f"{results['one_csv']:.1f} |",
         f"| rebuild after editing one chapter's prose | {results['one_prose']:.1f} |",
-        f"| `make test` (built book present) | {results['test']:.1f} |",
+        f"| `make test` (built book present){' — FAILED' if 'test' in FAILED else ''} | {results['test']:.1f} |",
         "",
         "| target | value | met |",
         "|---|---|---|",

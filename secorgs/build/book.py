@@ -265,10 +265,33 @@ def publish(paths: Paths) -> None:
 
 # ---------------------------------------------------------------------------------------------- main
 
+#: What earlier versions of the build left in _build/ (Sphinx wrote straight into _build/html then).
+LEGACY = (".doctrees", "jupyter_execute", ".data-valid")
+
+
 def build(root: Path = ROOT, steps=STEPS, every: bool = False) -> int:
+    """Run ``steps`` for the project at ``root``, one build at a time; 0 when all succeeded."""
+    import fcntl
+
     paths = Paths(root)
     paths.build.mkdir(exist_ok=True)
+    with open(paths.build / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("book: another build of this project is running; waiting for it", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build(paths, steps, every)
+
+
+def _build(paths: Paths, steps, every: bool) -> int:
     recover(paths)
+    for name in LEGACY:
+        legacy = paths.build / name
+        if legacy.is_dir():
+            shutil.rmtree(legacy)
+        elif legacy.exists():
+            legacy.unlink()
     full = tuple(steps) == STEPS and not every
     if full and paths.stamp("book") == book_inputs(paths.root) and paths.html.joinpath("index.html").exists():
         print("book: nothing changed since the last successful build; _build/html is current")
