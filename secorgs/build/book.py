@@ -190,8 +190,10 @@ def step_html(paths: Paths) -> int:
     if code != 0:
         # Throw the environment away now: the next build must see what a clean build sees.
         shutil.rmtree(paths.stage, ignore_errors=True)
-        print(f"\nhtml: Jupyter Book failed (exit {code}; a warning counts as a failure); "
-              f"{paths.html.relative_to(paths.root)} still holds the last successful build", file=sys.stderr)
+        kept = (f"{paths.html.relative_to(paths.root)} still holds the last successful build"
+                if paths.html.exists() else "nothing was published")
+        print(f"\nhtml: Jupyter Book failed (exit {code}; a warning counts as a failure); {kept}; the next "
+              "build starts from a clean Sphinx environment", file=sys.stderr)
         return code or 1
     publish(paths)
     paths.unfinished.unlink()
