@@ -30,23 +30,19 @@ node_modules/.installed: package.json package-lock.json
 check-data: $(VENV)/.installed
 	$(PY) -m secorgs.build.check
 
-# The build validates the data again whenever a data file, the bibliography or the schema changed.
-_build/.data-valid: $(VENV)/.installed $(wildcard data/*.csv) references.bib secorgs/schema.py
-	$(PY) -m secorgs.build.check
-	mkdir -p _build && touch $@
-
 vendor: $(VENV)/.installed node_modules/.installed
-	$(PY) -m secorgs.build.vendor
+	$(PY) -m secorgs.build.book vendor
 
-# Notebooks are executed by secorgs.build.execute (only those whose code, data or package changed, in
-# parallel), figures are written from their stored outputs, then Sphinx renders the stored outputs.
-book: _build/.data-valid vendor
-	$(PY) -m secorgs.build.execute
-	$(PY) -m secorgs.build.figures
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+# secorgs.build.book validates the data when any file in data/ changed (make lists no data file, so a
+# file name with a space cannot break a rule; the checker reports undeclared files), vendors the
+# offline assets, re-executes the stale notebooks, writes the figures and runs Jupyter Book
+# (-W -n --keep-going) in _build/stage, publishing to _build/html only after a successful build.
+# With nothing changed since the last successful build it stops after comparing one stamp.
+book: $(VENV)/.installed node_modules/.installed
+	$(PY) -m secorgs.build.book
 
-outputs: check-data vendor
-	$(PY) -m secorgs.build.execute --all
+outputs: $(VENV)/.installed node_modules/.installed
+	$(PY) -m secorgs.build.book check vendor execute --all
 
 unit: check-data vendor
 	$(PY) -m pytest tests -m "not browser" -q
@@ -75,4 +71,4 @@ bench: $(VENV)/.installed node_modules/.installed
 	$(PY) benchmarks/bench.py
 
 clean:
-	rm -rf _build figures/*.svg figures/*.png
+	rm -rf _build figures/*.svg figures/*.png figures/.hashes.json

@@ -3,8 +3,9 @@
 Everything runs in a temporary copy of the project's source files,
 using this project's virtual environment and node_modules, so the working tree is not touched.
 Measured, in order: a clean build (no execution cache, no Sphinx environment); the sum of the
-notebooks' own execution times; a no-change rebuild; a rebuild after editing one CSV; a rebuild
-after editing one chapter's prose; `make test`; and the bytes each page loads.
+notebooks' own execution times; a no-change rebuild (``secorgs.build.book`` compares one stamp and
+stops); a rebuild after editing one CSV; a rebuild
+after editing one chapter's prose; `make test` (not with ``--skip-test``); and the bytes each page loads.
 """
 from __future__ import annotations
 
@@ -32,14 +33,29 @@ def project_copy(target: Path) -> Path:
     return target
 
 
-def timed(copy: Path, *make_args: str) -> float:
+FAILED = []
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in ``path``; stop if it is not there (a benchmark of no edit is worthless)."""
+    text = path.read_text(encoding="utf-8")
+    if old not in text:
+        sys.exit(f"bench: {old!r} is no longer in {path.name}; update the edit in benchmarks/bench.py")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def timed(copy: Path, *make_args: str, may_fail: bool = False) -> float:
     env = {**os.environ, "PYTHONPATH": str(copy)}
     started = time.perf_counter()
     result = subprocess.run(["make", "-C", str(copy), f"VENV={VENV}", *make_args], env=env,
                             capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
-        sys.exit(f"make {' '.join(make_args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        message = f"make {' '.join(make_args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        if not may_fail:
+            sys.exit(message)
+        print(message, file=sys.stderr)
+        FAILED.append(" ".join(make_args))
     return seconds
 
 
@@ -83,16 +99,12 @@ def main() -> int:
         results["clean_render"] = timed(copy, "book")
         results["clean"] = results["clean_execute"] + results["clean_render"]
         results["no_change"] = timed(copy, "book")
-        csv = copy / "data" / "exercises.csv"
-        csv.write_text(csv.read_text(encoding="utf-8").replace(",,sco_exercises_overview\n", ",0,sco_exercises_overview\n", 1),
-                       encoding="utf-8")
+        edit(copy / "data" / "exercises.csv", "held at Chebarkul", "held at Chebarkul, Russia")
         results["one_csv"] = timed(copy, "book")
         csv_exec = json.loads((copy / "_build" / "execution-times.json").read_text())
-        chapter = copy / "chapters" / "asean.ipynb"
-        chapter.write_text(chapter.read_text(encoding="utf-8").replace("ASEAN grew out of", "ASEAN grew from", 1),
-                           encoding="utf-8")
+        edit(copy / "chapters" / "asean.ipynb", "ASEAN grew out of", "ASEAN grew from")
         results["one_prose"] = timed(copy, "book")
-        results["test"] = timed(copy, "test")
+        results["test"] = None if "--skip-test" in sys.argv else timed(copy, "test", may_fail=True)
         weights = page_weights(copy / "_build" / "html")
     return write_report(results, exec_times, csv_exec, weights, cores)
 
@@ -115,18 +127,20 @@ def write_report(results, exec_times, csv_exec, weights, cores) -> int:
         f"| rebuild after editing one CSV (`exercises.csv`; re-executed: {', '.join(sorted(csv_exec))}) | "
         f"{results['one_csv']:.1f} |",
         f"| rebuild after editing one chapter's prose | {results['one_prose']:.1f} |",
-        f"| `make test` (built book present) | {results['test']:.1f} |",
+        f"| `make test` (built book present){' — FAILED' if 'test' in FAILED else ''} | "
+        f"{'not measured (--skip-test)' if results['test'] is None else format(results['test'], '.1f')} |",
         "",
         "| target | value | met |",
         "|---|---|---|",
-        f"| no-change rebuild ≤ 10% of clean build | {100 * results['no_change'] / results['clean']:.0f}% | "
-        f"{'yes' if results['no_change'] <= 0.1 * results['clean'] else 'no'} |",
+        f"| no-change rebuild ≤ 5% of clean build | {100 * results['no_change'] / results['clean']:.1f}% | "
+        f"{'yes' if results['no_change'] <= 0.05 * results['clean'] else 'no'} |",
         f"| one-CSV rebuild ≤ its notebooks' execution + Sphinx incremental (prose rebuild) | "
         f"{results['one_csv']:.1f} s vs {sum(csv_exec.values()) + results['one_prose']:.1f} s | "
         f"{'yes' if results['one_csv'] <= sum(csv_exec.values()) + results['one_prose'] else 'no'} |",
         f"| clean build ≤ 1.5 × notebook time / {cores} cores + figures and Sphinx | {results['clean']:.1f} s vs "
         f"{1.5 * floor / cores + results['clean_render']:.1f} s | "
         f"{'yes' if results['clean'] <= 1.5 * floor / cores + results['clean_render'] else 'no'} |",
+        f"| `make test` under 5 minutes | not measured | – |" if results["test"] is None else
         f"| `make test` under 5 minutes | {results['test'] / 60:.1f} min | {'yes' if results['test'] < 300 else 'no'} |",
         "",
         "## Notebook execution times (clean build)",
