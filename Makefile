@@ -6,14 +6,16 @@ PY := $(VENV)/bin/python
 export SECORGS_RENDERER := book
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test check-data vendor outputs unit nbval browser pdf screenshots bench clean help
+.PHONY: book test check-data vendor outputs unit nbval browser pdf student lab screenshots bench clean help chromium
 
 help:
 	@echo "make book        build the HTML book into _build/html (creates .venv, installs pinned packages)"
 	@echo "make test        run every test: data check, unit tests, nbval, prose numbers, built pages in Chromium"
 	@echo "make check-data  validate every CSV in data/ and list all problems"
 	@echo "make outputs     re-execute every chapter notebook in place (make book re-executes only stale ones)"
-	@echo "make pdf         print the built book to _build/book.pdf with Chromium"
+	@echo "make pdf         print every page and the whole book to _build/html/pdf/ with Chromium (make book does too)"
+	@echo "make student     the student edition, without solutions, into _build/student/"
+	@echo "make lab         JupyterLab on the chapters, with the book's package and data"
 	@echo "make screenshots every chapter at desktop and phone widths into _build/screenshots/"
 	@echo "make bench       time clean and incremental builds and make test; writes benchmarks/results.md"
 
@@ -38,8 +40,12 @@ vendor: $(VENV)/.installed node_modules/.installed
 # offline assets, re-executes the stale notebooks, writes the figures and runs Jupyter Book
 # (-W -n --keep-going) in _build/stage, publishing to _build/html only after a successful build.
 # With nothing changed since the last successful build it stops after comparing one stamp.
-book: $(VENV)/.installed node_modules/.installed
+book: $(VENV)/.installed node_modules/.installed chromium
 	$(PY) -m secorgs.build.book
+
+# The book prints its PDFs with Debian's Chromium (installed with apt-get when missing).
+chromium:
+	bash tests/install_chromium.sh
 
 outputs: $(VENV)/.installed node_modules/.installed
 	$(PY) -m secorgs.build.book check vendor execute --all
@@ -51,7 +57,6 @@ nbval: check-data vendor
 	$(PY) -m pytest --nbval chapters --nbval-sanitize-with tests/sanitize.cfg -q -p no:cacheprovider
 
 browser: book
-	bash tests/install_chromium.sh
 	$(PY) -m pytest tests -m browser -q
 
 test: check-data vendor
@@ -60,11 +65,20 @@ test: check-data vendor
 	$(MAKE) browser
 
 pdf: book
-	bash tests/install_chromium.sh
 	$(PY) -m secorgs.build.pdf
 
+student: book
+	$(PY) -m secorgs.build.student
+
+$(VENV)/.installed-lab: requirements-lab.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-lab.txt
+	touch $@
+
+# JupyterLab's own renderer draws the charts (the book's build sets its renderer for its kernels only).
+lab: $(VENV)/.installed-lab
+	env -u SECORGS_RENDERER PYTHONPATH=$(CURDIR) $(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR) chapters/
+
 screenshots: book
-	bash tests/install_chromium.sh
 	$(PY) -m secorgs.build.screenshots
 
 bench: $(VENV)/.installed node_modules/.installed

@@ -135,7 +135,8 @@ def _python(root: Path, *args: str) -> int:
 
 def step_check(paths: Paths) -> int:
     root = paths.root
-    inputs = [*_files(root, root / "data"), root / "references.bib", root / "secorgs" / "schema.py",
+    inputs = [*_files(root, root / "data"), root / "references.bib", root / "pyproject.toml",
+              root / "secorgs" / "__init__.py", root / "secorgs" / "schema.py", root / "secorgs" / "claims.py",
               root / "secorgs" / "build" / "check.py"]
     stamp = digest_paths(root, inputs)
     if paths.stamp("check") == stamp:
@@ -195,6 +196,11 @@ def step_html(paths: Paths) -> int:
         print(f"\nhtml: Jupyter Book failed (exit {code}; a warning counts as a failure); {kept}; the next "
               "build starts from a clean Sphinx environment", file=sys.stderr)
         return code or 1
+    # Every page and the whole book printed to PDF, beside the pages, before anything is published.
+    code = _python(paths.root, "-m", "secorgs.build.pdf", str(paths.stage_html))
+    if code != 0:
+        print("\nhtml: printing the PDFs failed; nothing was published", file=sys.stderr)
+        return code
     publish(paths)
     paths.unfinished.unlink()
     return 0

@@ -196,8 +196,16 @@ def execute(path: Path, root: Path = ROOT, renderer: str = RENDERER) -> tuple[st
     for cell in nb.cells:  # kernel timing stamps would turn every rerun into a diff to commit
         cell.metadata.pop("execution", None)
     nb = nbformat.reads(nbformat.writes(nb), as_version=4)  # hash exactly what a reader will see
+    outputs = outputs_hash(nb)
+    # When and how long, for the reproducibility page; a rerun that changes no output keeps the
+    # earlier record, so that it rewrites the same bytes and leaves nothing to commit.
+    before = nbformat.read(path, as_version=4).metadata.get(KEY) or {}
+    if before.get("outputs") == outputs and "executed" in before:
+        run = {"executed": before["executed"], "seconds": before["seconds"]}
+    else:
+        run = {"executed": time.strftime("%Y-%m-%d"), "seconds": round(seconds, 1)}
     nb.metadata[KEY] = {"tables": tables, "renderer": renderer,
-                        "fingerprint": fingerprint(nb, tables, root, renderer), "outputs": outputs_hash(nb)}
+                        "fingerprint": fingerprint(nb, tables, root, renderer), "outputs": outputs, **run}
     nbformat.write(nb, path)
     return path.name, seconds, tables
 

@@ -140,12 +140,14 @@ def build(output: Path = OUTPUT, html: Path = HTML, browser=None) -> Path:
     return join(printed, output)
 
 
-def main() -> int:
-    if not (HTML / "index.html").exists():
-        print("pdf: build the book first (make book)", file=sys.stderr)
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    html = Path(argv[0]) if argv else HTML
+    if not (html / "index.html").exists():
+        print(f"pdf: {html} holds no built book (make book)", file=sys.stderr)
         return 1
-    path = build()
-    print(f"pdf: wrote {path.relative_to(ROOT)} and a PDF of every page beside it")
+    path = build(html / PDF_DIR / BOOK, html)
+    print(f"pdf: wrote {path} and a PDF of every page beside it")
     return 0
 
 
