@@ -8,9 +8,11 @@ and a call to ``vegaEmbed``, which the book ships in ``_static/vega-bundle.js``:
 from __future__ import annotations
 
 import hashlib
+import math
 import html
 import json
 import os
+import re
 import textwrap
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +22,7 @@ import pandas as pd
 import pycountry
 
 from . import FIGURES_DIR, ROOT
+from .gluing import STATUS_WORDS, readable_frame
 
 #: Okabe & Ito (2008) colours, distinguishable with the common forms of colour blindness.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -73,13 +76,162 @@ def book_renderer(spec: dict, **_) -> dict:
     return {"text/html": markup, "text/plain": f"<chart: {description}>"}
 
 
+def readable_data(data, max_rows=None):
+    """Altair data transformer: every data frame a chart embeds shows readers words, not codes.
+
+    Bibliography keys become short citations, status codes words ("dialogue partner"), booleans Yes/No
+    (:func:`secorgs.gluing.readable_frame`); then Altair's own transformer (without a row limit).
+    """
+    if isinstance(data, pd.DataFrame):
+        data = readable_frame(data)
+    from altair.vegalite.data import default_data_transformer
+
+    return default_data_transformer(data, max_rows=max_rows)
+
+
+def book_embed(spec: dict, **options) -> dict:
+    """The book's renderer: the spec made :func:`responsive`, then embedded by :func:`book_renderer`."""
+    return book_renderer(responsive(spec), **options)
+
+
 def setup() -> None:
-    """Register the theme (and, when building the book, the offline renderer). Safe to call twice."""
+    """Register the theme, the readable-data transformer (and, when building the book, the offline
+    renderer, which sizes charts to the page). Safe to call twice."""
     alt.theme.register("secorgs", enable=True)(theme)
     if os.environ.get("SECORGS_RENDERER") == "book":
-        alt.renderers.register("book", book_renderer)
+        alt.renderers.register("book", book_embed)
         alt.renderers.enable("book")
-    alt.data_transformers.disable_max_rows()
+    alt.data_transformers.register("secorgs", readable_data)
+    alt.data_transformers.enable("secorgs")
+
+
+# --- charts that fit the page, from a phone to a desktop --------------------------------------------
+
+#: Narrowest a plot may get before a chart overflows instead (px); a phone of 360 px leaves about 320.
+MIN_PLOT_WIDTH = 120
+#: Titles longer than this many characters are broken into lines (15 px type: about 290 px a line).
+TITLE_CHARS = 36
+_COMPOUND = ("facet", "hconcat", "vconcat", "concat", "repeat")
+_WIDTH_SIGNAL = re.compile(r"(^|_)width$")
+
+
+def _is_single_view(spec: dict) -> bool:
+    enc = spec.get("encoding", {})
+    return ("mark" in spec or "layer" in spec) and not any(k in spec for k in _COMPOUND) \
+        and "row" not in enc and "column" not in enc and "facet" not in enc
+
+
+def _wrap_title(title):
+    if isinstance(title, str) and len(title) > TITLE_CHARS:
+        return textwrap.wrap(title, TITLE_CHARS, break_long_words=False)
+    if isinstance(title, dict) and isinstance(title.get("text"), str):
+        return {**title, "text": _wrap_title(title["text"])}
+    return title
+
+
+def _svg_width(vega_spec: dict) -> float:
+    import vl_convert as vlc
+
+    svg = vlc.vega_to_svg(_inline_map(vega_spec))
+    return float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1))
+
+
+def _width_patch(spec: dict) -> list[dict]:
+    """A JSON patch for the compiled Vega spec of a compound chart (facets, concatenations): each
+    view's width (a ``*_width`` signal, or the shared top-level ``width``) follows the width of the page,
+    less the room the chart's own axes and labels take beside it (measured here, by widening that one
+    view in a rendering and seeing how wide the whole chart gets)."""
+    import vl_convert as vlc
+
+    vega = vlc.vegalite_to_vega(_fixed_size(spec))
+    signals = vega.get("signals", [])
+    found = [(i, s["name"], s["value"]) for i, s in enumerate(signals)
+             if _WIDTH_SIGNAL.search(s.get("name", "")) and isinstance(s.get("value"), (int, float))]
+    if isinstance(vega.get("width"), (int, float)):
+        found.append((None, "width", vega["width"]))
+    patch, extra = [], 2000
+    for i, name, value in found:
+        wider = json.loads(json.dumps(vega))
+        if i is None:
+            wider["width"] = value + extra
+        else:
+            wider["signals"][i]["value"] = value + extra
+        room = max(0, round(_svg_width(wider) - value - extra)) + 8  # + a last axis label's overhang
+        update = f"max({MIN_PLOT_WIDTH}, floor(containerSize()[0]) - {room})"
+        signal = {"name": name, "init": update, "on": [{"events": "window:resize", "update": update}]}
+        if i is None:
+            patch += [{"op": "remove", "path": "/width"}, {"op": "add", "path": "/signals/0", "value": signal}]
+        else:
+            patch += [{"op": "test", "path": f"/signals/{i}/name", "value": name},
+                      {"op": "replace", "path": f"/signals/{i}", "value": signal}]
+    # the shared top-level width signal is added last: adding it first would move the indices replaced above
+    return sorted(patch, key=lambda op: op["path"] == "/signals/0" and op["op"] == "add")
+
+
+def responsive(spec: dict) -> dict:
+    """The spec sized to its container, so that no chart is wider than the page at 360 px and every chart
+    uses the width there is at 1440 px.
+
+    A single view or layer gets ``width: "container"`` (Vega-Lite fits it, axes and legend included); a
+    compound chart keeps its layout and each view's width follows the page (a patch vega-embed applies,
+    carried in ``usermeta.embedOptions``). Long titles are broken into lines. The page's stylesheet
+    (``static/secorgs-charts.css``) gives the chart's box the width of the text column.
+    """
+    spec = dict(spec)
+    if "title" in spec:
+        spec["title"] = _wrap_title(spec["title"])
+    if _is_single_view(spec):
+        if isinstance(spec.get("width"), (int, float)) or "width" not in spec:
+            spec["width"] = "container"
+            spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+            spec = _legends_wrap(spec)
+        return spec
+    patch = _width_patch(spec)
+    if patch:
+        usermeta = dict(spec.get("usermeta") or {})
+        usermeta["embedOptions"] = {**usermeta.get("embedOptions", {}), "patch": patch}
+        spec["usermeta"] = usermeta
+    return spec
+
+
+_LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "size", "opacity", "strokeDash")
+#: A legend above a chart puts as many entries side by side as fit, each given this many px.
+LEGEND_ENTRY_WIDTH = 150
+
+
+def _legends_wrap(view: dict) -> dict:
+    """Legends of a single view that break into rows when the plot is narrow (a phone) instead of
+    running off the chart's right edge."""
+    view = dict(view)
+    encoding = view.get("encoding")
+    if isinstance(encoding, dict):
+        encoding = dict(encoding)
+        for channel in _LEGEND_CHANNELS:
+            definition = encoding.get(channel)
+            if not isinstance(definition, dict) or "field" not in definition or definition.get("legend", {}) is None:
+                continue
+            legend = dict(definition.get("legend") or {})
+            legend.setdefault("columns", {"expr": f"max(1, floor(width / {LEGEND_ENTRY_WIDTH}))"})
+            encoding[channel] = {**definition, "legend": legend}
+        view["encoding"] = encoding
+    if "layer" in view:
+        view["layer"] = [_legends_wrap(layer) for layer in view["layer"]]
+    return view
+
+
+def _fixed_size(spec):
+    """``spec`` with container widths replaced by :data:`WIDTH` (for renderings without a page)."""
+    if isinstance(spec, dict):
+        out = {k: _fixed_size(v) for k, v in spec.items() if k != "usermeta"}
+        if out.get("width") == "container":
+            out["width"] = WIDTH
+            out.pop("autosize", None)
+        if "usermeta" in spec:
+            out["usermeta"] = spec["usermeta"]
+        return out
+    if isinstance(spec, list):
+        return [_fixed_size(v) for v in spec]
+    return spec
 
 
 # --- figure export -------------------------------------------------------------------------------
@@ -115,7 +267,7 @@ def write_figure(spec: dict, name: str, directory: Path = FIGURES_DIR) -> list[P
     import vl_convert as vlc
 
     directory.mkdir(parents=True, exist_ok=True)
-    spec = _inline_map(spec)
+    spec = _inline_map(_fixed_size(spec))
     svg_path, png_path = directory / f"{name}.svg", directory / f"{name}.png"
     svg_path.write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
     png_path.write_bytes(vlc.vegalite_to_png(spec, scale=2))
@@ -174,8 +326,9 @@ def member_map(spells: pd.DataFrame, title: str, description: str, first_year: i
                      bind=alt.binding_range(min=first_year, max=last_year, step=1, name="Year: "))
     countries = alt.topo_feature(WORLD_MAP_FILE, "countries")
     # The shapes are not announced one by one: the chart's description says what the map shows.
-    background = alt.Chart(countries).mark_geoshape(fill="#eeeeee", stroke="white", strokeWidth=0.4, aria=False)
-    members = alt.Chart(countries).mark_geoshape(stroke="white", strokeWidth=0.5, aria=False).transform_lookup(
+    background = alt.Chart(countries).mark_geoshape(fill="#eeeeee", stroke="white", strokeWidth=0.4, aria=False,
+                                                         clip=True)
+    members = alt.Chart(countries).mark_geoshape(stroke="white", strokeWidth=0.5, aria=False, clip=True).transform_lookup(
         lookup="id", from_=alt.LookupData(df, "id", ["country", "from_year", "to_year"])
     ).transform_filter(
         "isValid(datum.country)"
@@ -187,8 +340,24 @@ def member_map(spells: pd.DataFrame, title: str, description: str, first_year: i
         tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("from_year:Q", title="Joined")],
     )
     return (background + members).add_params(year).project(
-        "mercator", scale=scale, center=list(center)
+        "mercator", fit=region_box(scale, center)
     ).properties(width=WIDTH, height=420, title=title, description=description)
+
+
+def region_box(scale: float, center, width: float = WIDTH, height: float = 420) -> dict:
+    """The region a Mercator map of ``scale`` and ``center`` shows at ``width`` x ``height`` px, as a
+    GeoJSON feature: the map is fitted to it, so the whole region stays in view at any width."""
+    lon0, lat0 = center
+    half_lon = math.degrees(width / 2 / scale)
+    y0 = math.log(math.tan(math.pi / 4 + math.radians(lat0) / 2))
+
+    def lat(y):
+        return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+    south, north = lat(y0 - height / 2 / scale), lat(y0 + height / 2 / scale)
+    return {"type": "Feature", "properties": {},
+            "geometry": {"type": "MultiPoint", "coordinates": [[round(lon0 - half_lon, 3), round(south, 3)],
+                                                               [round(lon0 + half_lon, 3), round(north, 3)]]}}
 
 
 STATUS_COLOURS = {"member": "#0072B2", "observer": "#E69F00", "dialogue_partner": "#009E73",
@@ -209,6 +378,9 @@ def stacked_steps(counts: pd.DataFrame, group: str, legend: str, colours: dict, 
                   description: str) -> alt.Chart:
     """Stacked step-area of counts per year split by ``group``; ``counts`` has year, ``group``, count.
     Groups are stacked in the order of ``colours`` (groups missing from it get Okabe-Ito colours)."""
+    # Codes as readers should see them ("dialogue partner"), in the data and in the colour key alike.
+    counts = counts.assign(**{group: counts[group].map(lambda g: STATUS_WORDS.get(g, g))})
+    colours = {STATUS_WORDS.get(g, g): c for g, c in colours.items()}
     present = set(counts[group])
     extra = sorted(present - set(colours))
     order = [g for g in colours if g in present] + extra
@@ -248,8 +420,9 @@ def overlap_heatmap(table: pd.DataFrame, title: str, description: str) -> alt.Ch
     """Matrix of pairwise overlaps from :func:`secorgs.data.overlap`."""
     order = list(dict.fromkeys(table["a"]))
     base = alt.Chart(table).encode(
-        x=alt.X("b:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("a:N", sort=order, title=None),
+        x=alt.X("b:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, orient="top", grid=False, domain=False,
+                                                              ticks=False, labelLimit=90)),
+        y=alt.Y("a:N", sort=order, title=None, axis=alt.Axis(grid=False, domain=False, ticks=False)),
     )
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color("shared:Q", title="Countries in both", scale=alt.Scale(scheme="blues")),
@@ -297,28 +470,55 @@ def tree_layout(bodies: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def outline_layout(bodies: pd.DataFrame, indent: int = 22, line: int = 15, gap: int = 14,
+                   wrap: int = 30) -> pd.DataFrame:
+    """Pixel positions for an organisation chart drawn as an outline: one row per body in tree order,
+    each level indented by ``indent`` px, names broken after ``wrap`` characters (so it fits a phone)."""
+    children = {name: list(group["body"]) for name, group in bodies.groupby("parent", sort=False)}
+    order = []
+
+    def visit(name, depth):
+        order.append((name, depth))
+        for kid in children.get(name, []):
+            visit(kid, depth + 1)
+
+    for root in bodies.loc[bodies["parent"] == "", "body"]:
+        visit(root, 0)
+    out = bodies.set_index("body").loc[[name for name, _ in order]].reset_index()
+    out["depth"] = [depth for _, depth in order]
+    out["label"] = out["body"].str.replace(r" \(.*\)$", "", regex=True).map(
+        lambda text: "\n".join(textwrap.wrap(text, wrap, break_long_words=False)))
+    heights = out["label"].str.count("\n").add(1) * line + gap
+    out["py"] = (heights.cumsum() - heights + heights / 2).round(1)  # the middle of each row
+    out["px"] = 8 + indent * out["depth"]
+    return out
+
+
 def org_chart(bodies: pd.DataFrame, title: str, description: str) -> alt.Chart:
-    """Organisation chart of one organisation's bodies (columns body, parent, composition, ...)."""
-    nodes = tree_layout(bodies)
-    nodes["label"] = nodes["body"].str.replace(r" \(.*\)$", "", regex=True).map(
-        lambda text: "\n".join(textwrap.wrap(text, 16, break_long_words=False)))
+    """Organisation chart of one organisation's bodies (columns body, parent, composition, ...), as an
+    indented outline with elbow connectors: it reads the same on a phone and a desktop."""
+    nodes = outline_layout(bodies)
     nodes["meets"] = nodes["meetings_per_year"].map(lambda m: "as needed" if pd.isna(m) else f"{int(m)}× a year")
     edges = nodes[nodes["parent"] != ""].merge(
-        nodes[["body", "x", "y"]].rename(columns={"body": "parent", "x": "px", "y": "py"}), on="parent")
-    width = max(WIDTH, 125 * (int(nodes["x"].max()) + 1))
-    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.6, nodes["x"].max() + 0.6]))
-    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[nodes["y"].max() + 0.5, -0.5]))
-    lines = alt.Chart(edges).mark_rule(color="#888").encode(x=x, y=y, x2="px:Q", y2="py:Q")
-    boxes = alt.Chart(nodes).mark_circle(size=500, opacity=1).encode(
+        nodes[["body", "px", "py"]].rename(columns={"body": "parent", "px": "parent_x", "py": "parent_y"}),
+        on="parent")
+    x, y = alt.X("px:Q", scale=None, axis=None), alt.Y("py:Q", scale=None, axis=None)
+    down = alt.Chart(edges).mark_rule(color="#888").encode(
+        x=alt.X("parent_x:Q", scale=None, axis=None), y=alt.Y("parent_y:Q", scale=None, axis=None), y2="py:Q")
+    across = alt.Chart(edges).mark_rule(color="#888").encode(
+        x=alt.X("parent_x:Q", scale=None, axis=None), x2="px:Q", y=y)
+    boxes = alt.Chart(nodes).mark_circle(size=150, opacity=1).encode(
         x=x, y=y,
         color=alt.Color("decision_rule:N", title="Decides by",
                         scale=alt.Scale(domain=["consensus", "administrative"], range=["#0072B2", "#E69F00"])),
         tooltip=[alt.Tooltip("body:N", title="Body"), alt.Tooltip("composition:N", title="Members"),
                  alt.Tooltip("meets:N", title="Meets"), alt.Tooltip("decision_rule:N", title="Decides by")],
     )
-    labels = alt.Chart(nodes).mark_text(dy=20, fontSize=11, lineBreak="\n", baseline="top").encode(x=x, y=y, text="label:N")
-    return (lines + boxes + labels).properties(width=width, height=130 * (int(nodes["y"].max()) + 1),
-                                               title=title, description=description)
+    labels = alt.Chart(nodes).mark_text(align="left", dx=11, fontSize=12, lineBreak="\n", baseline="middle",
+                                        lineHeight=15).encode(x=x, y=y, text="label:N")
+    height = float((nodes["py"] + (nodes["label"].str.count("\n") + 1) * 7.5 + 7).max())
+    return alt.layer(down, across, boxes, labels).properties(
+        width=WIDTH, height=round(height), title=title, description=description)
 
 
 def model_explorer(model_grid: pd.DataFrame, title: str, description: str, initial_sigma: float = 1.0,
@@ -351,7 +551,16 @@ def model_explorer(model_grid: pd.DataFrame, title: str, description: str, initi
             "isValid(datum.label)")
         layers.append(points.mark_point(size=160, shape="diamond", filled=True, color=OKABE_ITO[3]).encode(
             x="n:Q", y="p:Q", tooltip=["label:N", "n:Q", alt.Tooltip("p:Q", format=".1%")]))
-        layers.append(points.mark_text(dy=-14, fontSize=11).encode(x="n:Q", y="p:Q", text="label:N"))
+        # Neighbouring marks (the SCO at 10, ASEAN at 11) would print their labels over each other:
+        # labels alternate, left of the first mark, right of the next.
+        sides = marks.sort_values("n").assign(side=[("left", "right")[i % 2] for i in range(len(marks))])
+        labelled = alt.Chart(model_grid).transform_filter(
+            f"abs(datum.sigma - {sigma.name}) < 1e-6 && datum.rule == {rule.name}"
+        ).transform_lookup(lookup="n", from_=alt.LookupData(sides, "n", ["label", "side"])).transform_filter(
+            "isValid(datum.label)")
+        for side, align, dx in (("left", "right", -10), ("right", "left", 10)):
+            layers.append(labelled.transform_filter(f"datum.side == '{side}'").mark_text(
+                align=align, dx=dx, dy=-12, fontSize=12, fontWeight="bold").encode(x="n:Q", y="p:Q", text="label:N"))
     return alt.layer(*layers).add_params(sigma, rule).properties(
         width=WIDTH, height=300, title=title, description=description)
 
@@ -371,8 +580,10 @@ def share_lines(shares: pd.DataFrame, title: str, description: str) -> alt.Chart
         y=alt.Y("share:Q", title="Share of the world", axis=alt.Axis(format="%")),
         color=alt.Color("org:N", title="Members of", scale=alt.Scale(domain=orgs, range=[ORG_COLOURS[o] for o in orgs])),
         tooltip=["org:N", "measure:N", "year:Q", alt.Tooltip("share:Q", format=".1%")],
-    ).properties(width=190, height=220).facet(
-        column=alt.Column("measure:N", title=None, sort=list(INDICATOR_TITLES.values()))
+    ).properties(width=WIDTH - 120, height=130).facet(
+        facet=alt.Facet("measure:N", title=None, sort=list(INDICATOR_TITLES.values()),
+                        header=alt.Header(labelAnchor="start", labelFontSize=13, labelFontWeight="bold")),
+        columns=1,
     ).properties(title=title, description=description)
 
 
@@ -391,7 +602,7 @@ def what_if(candidates: pd.DataFrame, base: dict, title: str, description: str) 
         tooltip=["country:N", alt.Tooltip("pop_share:Q", format=".2%", title="Population share"),
                  alt.Tooltip("gdp_share:Q", format=".2%", title="GDP share")],
     ).add_params(pick).properties(width=WIDTH - 200, height=18 * len(candidates) + 10,
-                                  title="Click candidates to admit them (double-click to reset)")
+                                  title=["Click candidates to admit them", "(double-click to reset)"])
     chosen = "length(data('pick_store')) && vlSelectionTest('pick_store', datum) ? 1 : 0"
     summary = alt.Chart(candidates).transform_calculate(
         chosen=chosen, pop_add=f"datum.pop_share * ({chosen})", gdp_add=f"datum.gdp_share * ({chosen})",
@@ -400,15 +611,16 @@ def what_if(candidates: pd.DataFrame, base: dict, title: str, description: str) 
     ).transform_calculate(
         n=f"{base['n']} + datum.added",
         line1=f"'Members: ' + ({base['n']} + datum.added) + ' (' + datum.added + ' added)'",
-        line2=f"'Share of world population: ' + format({base['pop_share']} + datum.pop_added, '.1%')",
-        line3=f"'Share of world GDP: ' + format({base['gdp_share']} + datum.gdp_added, '.1%')",
-        line4=(f"'Model, unanimity: P(some proposal can pass) = ' + "
+        line2=f"'World population: ' + format({base['pop_share']} + datum.pop_added, '.1%')",
+        line3=f"'World GDP: ' + format({base['gdp_share']} + datum.gdp_added, '.1%')",
+        line4="'Model, under unanimity:'",
+        line5=(f"'P(some proposal passes) = ' + "
                f"format(pow({base['pi']}, datum.n) + pow(1 - {base['pi']}, datum.n), '.1%')"),
-    ).transform_fold(["line1", "line2", "line3", "line4"], as_=["line", "text"]).mark_text(
-        align="left", fontSize=14, dx=5
+    ).transform_fold(["line1", "line2", "line3", "line4", "line5"], as_=["line", "text"]).mark_text(
+        align="left", baseline="middle", fontSize=12, limit=0
     ).encode(
-        y=alt.Y("line:N", axis=None), text="text:N",
-    ).properties(width=WIDTH, height=110)
+        x=alt.value(0), y=alt.Y("line:N", axis=None), text="text:N",
+    ).properties(width=WIDTH - 200, height=120)
     return alt.vconcat(bars, summary).properties(title=title, description=description)
 
 

@@ -5,8 +5,13 @@ Python ``int``/``float``/``str`` and formatted here before it is glued.
 """
 from __future__ import annotations
 
+import html
 import numbers
+import re
 from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
 
 import pandas as pd
 
@@ -171,9 +176,218 @@ def glue_chart(name: str, chart) -> None:
     myst_glue(name, chart, display=False)
 
 
-def html_table(df: pd.DataFrame):
-    """A table for the page: plain HTML without the index, identical on every run (unlike a Styler,
-    whose repr carries a memory address that would break the stored-output comparison)."""
+# --- tables and labels as readers see them ----------------------------------------------------------
+
+#: Membership status codes (data/memberships.csv) as words.
+STATUS_WORDS = {"member": "member", "observer": "observer", "dialogue_partner": "dialogue partner",
+                "partner": "partner", "participant": "participant"}
+EN_DASH = "\u2013"
+SOURCE_COLUMNS = {"source", "sources"}
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MISSING_TEXT = {"", "nan", "NaN", "NaT", "None", "<NA>"}
+
+
+def _latex_text(text: str) -> str:
+    from pybtex.richtext import Text as LatexText
+
+    return LatexText.from_latex(text).render_as("text").replace("\\$", "$").replace("\\&", "&")
+
+
+def _short_title(title: str, words: int = 5, part: int = 0) -> str:
+    """The opening words of a title (``part`` 1: of its subtitle, after the first colon)."""
+    pieces = title.split(":", 1)
+    head = re.split(r"[(]", pieces[min(part, len(pieces) - 1)])[0].strip() or title
+    parts = head.split()
+    return " ".join(parts[:words]) + ("\u2026" if len(parts) > words else "")
+
+
+@lru_cache(maxsize=4)
+def _bibliography(path: str, stamp: float) -> dict[str, dict]:
+    """key -> {label, title, url} for every entry of the .bib file at ``path``.
+
+    A label is "Author (Year)" (two authors joined by "and", three or more as "et al."); when two
+    entries would share one (the same organisation in one year), or the author is anonymous, a short
+    title is added, so that a label names one work only (a chart groups by it).
+    """
+    from pybtex.database import parse_file
+
+    entries = parse_file(path).entries
+    rows = {}
+    for key, entry in entries.items():
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        surnames = [_latex_text(" ".join(p.prelast_names + p.last_names)) for p in people]
+        title = _latex_text(entry.fields.get("title", key))
+        year = entry.fields.get("year", "n.d.")
+        anonymous = not surnames or surnames == ["Anonymous"]
+        if anonymous:
+            author = ""
+        elif len(surnames) <= 2:
+            author = " and ".join(surnames)
+        else:
+            author = f"{surnames[0]} et al."
+        rows[key] = {"author": author, "year": year, "title": title, "url": entry.fields.get("url", "")}
+    plain_labels = {}
+    for key, row in rows.items():
+        plain_labels.setdefault((row["author"], row["year"]), []).append(key)
+    for (author, year), keys in plain_labels.items():
+        # the title's opening words, or its subtitle's where the openings are the same
+        part = int(len(keys) > 1 and len({_short_title(rows[k]["title"]) for k in keys}) < len(keys))
+        for key in keys:
+            row = rows[key]
+            if not author:
+                row["label"] = f"\u201c{_short_title(row['title'])}\u201d ({year})"
+            elif len(keys) == 1:
+                row["label"] = f"{author} ({year})"
+            else:
+                row["label"] = f"{author} ({year}), {_short_title(row['title'], part=part)}"
+    seen = {}
+    for key, row in rows.items():  # still equal (same author, year and opening words): letter them
+        seen.setdefault(row["label"], []).append(key)
+    for label, keys in seen.items():
+        if len(keys) > 1:
+            for letter, key in zip("abcdefghijklmnopqrstuvwxyz", keys):
+                rows[key]["label"] = f"{label} [{letter}]"
+    return rows
+
+
+def bibliography(path=None) -> dict[str, dict]:
+    """Every entry of ``references.bib`` (or ``path``): key -> {label, title, url, author, year}."""
+    from . import ROOT
+
+    path = Path(path or ROOT / "references.bib")
+    return _bibliography(str(path), path.stat().st_mtime)
+
+
+def _source_keys(text: str, entries: dict) -> list[str] | None:
+    """The keys of ``text`` when it is one key or a ``;``-list of keys of the bibliography, else None."""
+    keys = [k.strip() for k in text.split(";")]
+    return keys if keys and all(k in entries for k in keys) else None
+
+
+def citation(text: str, entries: dict | None = None) -> str:
+    """Short citations for a key or ``;``-list of keys ('Acharya (2014); ASEAN (1967)'); a URL becomes its
+    host name; any other text is returned unchanged."""
+    entries = bibliography() if entries is None else entries
+    keys = _source_keys(text, entries)
+    if keys:
+        return "; ".join(entries[k]["label"] for k in keys)
+    if re.match(r"^https?://", text.strip()):
+        return "; ".join(urlparse(u.strip()).hostname or u.strip() for u in text.split(";"))
+    return text
+
+
+def _citation_html(text: str, entries: dict) -> str | None:
+    keys = _source_keys(text, entries)
+    parts = []
+    if keys:
+        for key in keys:
+            entry = entries[key]
+            label, title = html.escape(entry["label"]), html.escape(entry["title"], quote=True)
+            parts.append(f'<a class="reference external" href="{html.escape(entry["url"], quote=True)}" '
+                         f'title="{title}">{label}</a>' if entry["url"]
+                         else f'<span class="citation" title="{title}">{label}</span>')
+        return "; ".join(parts)
+    urls = [u.strip() for u in text.split(";")]
+    if urls and all(re.match(r"^https?://\S+$", u) for u in urls):
+        return "; ".join(f'<a class="reference external" href="{html.escape(u, quote=True)}">'
+                         f"{html.escape(urlparse(u).hostname or u)}</a>" for u in urls)
+    return None
+
+
+def is_missing(value) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and value != value:
+        return True
+    return isinstance(value, str) and value.strip() in _MISSING_TEXT
+
+
+def readable(value, entries: dict | None = None, source: bool = False, dates: bool = True):
+    """A cell or chart value as a reader should see it: booleans as Yes/No, status codes as words,
+    bibliography keys as short citations, ISO dates and months as '8 August 1967' and 'June 2001'.
+    Numbers and other text are returned unchanged; missing values as None. ``dates=False`` leaves ISO
+    date strings alone (a chart's time axis parses them)."""
+    value = plain(value)
+    if is_missing(value):
+        return None
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return format_value(value.date(), "date")
+    if isinstance(value, date):
+        return format_value(value, "date")
+    if not isinstance(value, str):
+        return value
+    if value in STATUS_WORDS:
+        return STATUS_WORDS[value]
+    entries = bibliography() if entries is None else entries
+    if source or _source_keys(value, entries):
+        return citation(value, entries)
+    if not dates:
+        return value
+    day, month = _ISO_DAY.match(value), _ISO_MONTH.match(value)
+    if day:
+        return format_value(date(*map(int, day.groups())), "date")
+    if month and 1 <= int(month.group(2)) <= 12:
+        return format_value(date(int(month.group(1)), int(month.group(2)), 1), "month")
+    return value
+
+
+def readable_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with every text, boolean and date cell made :func:`readable` (for charts):
+    numbers are left as they are, so scales and aggregates still work."""
+    entries = bibliography()
+    out = df.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(series):
+            continue  # a time axis needs the dates themselves
+        source = str(column).lower() in SOURCE_COLUMNS
+        converted = series.map(lambda v: readable(v, entries, source, dates=False) if isinstance(v, (str, bool)) else v)
+        out[column] = converted.astype(object) if converted.dtype != series.dtype else converted
+    return out
+
+
+def _cell_html(value, entries: dict, source: bool, missing: str) -> str:
+    if is_missing(plain(value)):
+        return html.escape(missing)
+    if isinstance(value, str):
+        linked = _citation_html(value, entries) if (source or _source_keys(value, entries)) else None
+        if linked is not None:
+            return linked
+    shown = readable(value, entries, source)
+    if isinstance(shown, float):
+        shown = f"{shown:g}" if abs(shown) < 1e6 else f"{shown:,.0f}"
+    return html.escape(str(shown))
+
+
+def html_table(df: pd.DataFrame, missing: str | dict = EN_DASH, caption: str | None = None):
+    """A table for the page, as readers should see it, identical on every run (unlike a Styler, whose
+    repr carries a memory address that would break the stored-output comparison).
+
+    Bibliography keys (in a ``source``/``sources`` column, or any cell that is a key or a ``;``-list of
+    keys) become short citations linked to the source where it has a URL; booleans Yes/No; status codes
+    words; ISO dates '8 August 1967'; missing values an en dash, or ``missing`` (one text, or a dict
+    column -> text such as ``{"Term ends": "in office"}``). The table sits in a box that scrolls
+    sideways by itself on a narrow screen, so the page never does.
+    """
     from IPython.display import HTML
 
-    return HTML(df.to_html(index=False, border=0, classes="table"))
+    entries = bibliography()
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in df.columns)
+    rows = []
+    for values in df.itertuples(index=False, name=None):
+        cells = []
+        for column, value in zip(df.columns, values):
+            gap = missing.get(column, EN_DASH) if isinstance(missing, dict) else missing
+            source = str(column).lower() in SOURCE_COLUMNS
+            cells.append(f"<td>{_cell_html(value, entries, source, gap)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return HTML(f'<div class="secorgs-table-wrap" style="overflow-x:auto;max-width:100%" tabindex="0" '
+                f'role="region" aria-label="{html.escape(caption or "Table", quote=True)}">'
+                f'<table class="table secorgs-table">{caption_html}<thead><tr>{head}</tr></thead>'
+                f'<tbody>{"".join(rows)}</tbody></table></div>')

@@ -32,9 +32,9 @@ def browser():
 class PageVisit:
     """A page opened with every request off 127.0.0.1 blocked and recorded."""
 
-    def __init__(self, browser, url):
+    def __init__(self, browser, url, width=1280, height=900):
         self.outside, self.failed, self.console_errors = [], [], []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context = browser.new_context(viewport={"width": width, "height": height})
         self.page = self.context.new_page()
         self.page.route("**/*", self._route)
         self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
@@ -58,8 +58,9 @@ class PageVisit:
 def visit(browser, site):
     opened = []
 
-    def open_page(path):
-        v = PageVisit(browser, site + path)
+    def open_page(path, width=1280, height=900):
+        """Open ``path`` in a fresh browser context of ``width`` x ``height`` px (a phone: 390 x 844)."""
+        v = PageVisit(browser, site + path, width, height)
         opened.append(v)
         return v
 

@@ -247,3 +247,148 @@ def test_index_redirects_to_the_introduction():
     index = (HTML / "index.html").read_text(encoding="utf-8")
     assert re.search(r'http-equiv="Refresh" content="0; url=intro.html"', index, re.I)
     assert (HTML / "intro.html").exists()
+
+
+# --- a phone: nothing scrolls sideways, every chart fits, readers see words, not codes ------------------
+
+PHONE = {"width": 390, "height": 844}
+CHARTS_DRAWN = ("document.querySelectorAll('.vega-chart svg.marks, .vega-chart canvas.marks').length"
+                " >= document.querySelectorAll('.vega-chart').length")
+
+
+def phone_layout_problems(page) -> list[str]:
+    """What makes a page wider than the screen: the document itself, or a chart not drawn or not inside."""
+    page.page.wait_for_function(CHARTS_DRAWN, timeout=15000)
+    page.page.wait_for_timeout(300)  # charts sized to their container settle after a first layout
+    found = page.page.evaluate("""() => {
+        const view = window.innerWidth, out = [];
+        const scroll = document.documentElement.scrollWidth;
+        if (scroll > view) out.push(`the page is ${scroll} px wide on a ${view} px screen`);
+        document.querySelectorAll('.vega-chart').forEach(el => {
+            const drawn = el.querySelector('svg.marks, canvas.marks');
+            if (!drawn) { out.push(`chart ${el.id} is not drawn`); return; }
+            const box = drawn.getBoundingClientRect();
+            if (box.width < 100 || box.height < 100) out.push(`chart ${el.id} is ${box.width} x ${box.height} px`);
+            if (box.left < -0.5 || box.right > view + 0.5)
+                out.push(`chart ${el.id} spans ${Math.round(box.left)}..${Math.round(box.right)} px of ${view}`);
+        });
+        return out;
+    }""")
+    return found
+
+
+READER_TEXT = """() => {
+    const root = document.querySelector('main article') || document.querySelector('main') || document.body;
+    const skip = 'pre, code, .cell_input, script, style, .headerlink, mjx-container, .MathJax, .vega-bindings';
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const words = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!n.parentElement || n.parentElement.closest(skip)) continue;
+        words.push(n.textContent);
+    }
+    const cells = Array.from(root.querySelectorAll('td, th'))
+        .filter(c => !c.closest(skip)).map(c => c.textContent.trim());
+    return {text: words.join(' '), cells: cells};
+}"""
+RAW_CELLS = {"NaN", "nan", "NaT", "<NA>", "None", "True", "False"}
+ISO_MONTH = re.compile(r"(?<![\d-])(?:1[89]|20)\d{2}-(?:0[1-9]|1[0-2])(?!\d)")
+
+
+def raw_labels(page, keys) -> list[str]:
+    """Codes a reader should not see: bibliography keys, NaN, None, True/False, ISO dates and months."""
+    seen = page.page.evaluate(READER_TEXT)
+    text = re.sub(r"https?://\S+", " ", seen["text"])  # a URL shown as a URL may hold anything
+    found = [f"cell {c!r}" for c in seen["cells"] if c in RAW_CELLS]
+    found += [f"NaN in {m.group(0)!r}" for m in re.finditer(r".{0,20}\b(?:NaN|NaT)\b.{0,20}", text)]
+    found += [f"ISO month {m.group(0)!r}" for m in ISO_MONTH.finditer(text)]
+    words = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9_:-]*", text))
+    found += [f"bibliography key {k!r}" for k in sorted(keys & words)]
+    return found
+
+
+@pytest.fixture(scope="module")
+def bib_keys():
+    from secorgs.gluing import bibliography
+
+    return set(bibliography())
+
+
+@pytest.mark.parametrize("path", ALL_PAGES)
+def test_page_fits_a_phone(visit, path):
+    """At 390 x 844 no page scrolls sideways and every chart is drawn inside the screen."""
+    page = visit(path, **PHONE)
+    assert phone_layout_problems(page) == []
+
+
+@pytest.mark.parametrize("path", ALL_PAGES)
+def test_readers_see_words_not_codes(visit, path, bib_keys):
+    """No bibliography key, NaN, None, True/False (as a table cell) or ISO month in what a reader sees."""
+    page = visit(path, **PHONE)
+    page.page.wait_for_function(CHARTS_DRAWN, timeout=15000)
+    assert raw_labels(page, bib_keys) == []
+
+
+def _crafted(name, body, visit):
+    path = HTML / name
+    path.write_text('<html><head><meta name="viewport" content="width=device-width, initial-scale=1">'
+                    '<script src="_static/vega-bundle.js"></script>'
+                    '<link rel="stylesheet" href="_static/secorgs-charts.css"></head>'
+                    f'<body><main><article>{body}</article></main></body></html>', encoding="utf-8")
+    return path, visit(name, **PHONE)
+
+
+def test_a_fixed_width_chart_is_caught_on_a_phone(visit):
+    chart = ('{"width": 800, "height": 200, "data": {"values": [{"a": 1}, {"a": 5}]}, "mark": "point",'
+             ' "encoding": {"x": {"field": "a", "type": "quantitative"}}}')
+    path, page = _crafted("_fixed_chart_test.html", '<div id="c" class="vega-chart"></div>'
+                          f'<script>vegaEmbed("#c", {chart})</script>', visit)
+    try:
+        problems = phone_layout_problems(page)
+        assert any("spans" in p for p in problems), problems
+        assert any("page is" in p for p in problems), problems
+    finally:
+        path.unlink()
+
+
+def test_the_same_chart_sized_by_the_package_fits(visit):
+    import json
+
+    from secorgs.charts import responsive
+
+    spec = responsive({"width": 800, "height": 200, "data": {"values": [{"a": 1}, {"a": 5}]}, "mark": "point",
+                       "encoding": {"x": {"field": "a", "type": "quantitative"}}})
+    path, page = _crafted("_fitted_chart_test.html", '<div id="c" class="vega-chart"></div>'
+                          f'<script>vegaEmbed("#c", {json.dumps(spec)})</script>', visit)
+    try:
+        assert phone_layout_problems(page) == []
+    finally:
+        path.unlink()
+
+
+def test_raw_codes_in_a_table_are_caught(visit, bib_keys):
+    table = ("<table><tr><th>Source</th><th>Ok</th><th>Gap</th></tr>"
+             "<tr><td>bartok_varro</td><td>True</td><td>NaN</td></tr></table>"
+             "<p>Joined in 2022-09. Code such as <code>seed_blog_000</code> is not prose.</p>")
+    path, page = _crafted("_raw_table_test.html", table, visit)
+    try:
+        found = raw_labels(page, bib_keys)
+        assert "bibliography key 'bartok_varro'" in found
+        assert "cell 'True'" in found and "cell 'NaN'" in found
+        assert any(f.startswith("ISO month") for f in found)
+        assert not any("seed_blog_000" in f for f in found)
+    finally:
+        path.unlink()
+
+
+def test_the_same_table_from_the_package_reads_as_words(visit, bib_keys):
+    import pandas as pd
+
+    from secorgs.gluing import html_table
+
+    df = pd.DataFrame({"Source": ["bartok_varro"], "Ok": [True], "Gap": [float("nan")], "When": ["2022-09"]})
+    path, page = _crafted("_package_table_test.html", html_table(df).data, visit)
+    try:
+        assert raw_labels(page, bib_keys) == []
+        assert phone_layout_problems(page) == []
+    finally:
+        path.unlink()

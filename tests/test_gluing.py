@@ -92,3 +92,80 @@ def test_glue_events_glues_every_form_of_every_event(monkeypatch):
     gluing.glue_events(events)
     assert glued == {"ev_tac_signed": "24 February 1976", "ev_tac_signed_month": "February 1976",
                      "ev_tac_signed_year": "1976", "ev_tac_signed_place": "Bali"}
+
+
+# --- html_table: what readers see in a chapter table ----------------------------------------------------
+
+def _cells(table_html: str) -> list[str]:
+    import re
+
+    return [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td>(.*?)</td>", table_html)]
+
+
+def test_html_table_cites_sources_instead_of_showing_keys():
+    entries = gluing.bibliography()
+    df = pd.DataFrame({"Source": ["bartok_varro", "wb_population;wb_gdp"], "Claim": ["a", "b"]})
+    shown = gluing.html_table(df).data
+    assert "bartok_varro" not in shown and "wb_population" not in shown
+    cells = _cells(shown)
+    assert cells[0] == "Bartók and Varró (2023)" == entries["bartok_varro"]["label"]
+    assert cells[2] == f"{entries['wb_population']['label']}; {entries['wb_gdp']['label']}"
+    # a source with a URL is linked to it, with its title on hover
+    assert f'href="{entries["wb_population"]["url"]}"' in shown
+    assert 'title="World Development Indicators' in shown
+
+
+def test_a_key_outside_a_source_column_is_cited_too_and_other_text_is_left_alone():
+    df = pd.DataFrame({"where": ["dehaas_2008", "Bangkok", "source"]})
+    assert _cells(gluing.html_table(df).data) == ["de Haas (2008)", "Bangkok", "source"]
+
+
+def test_a_url_source_shows_its_host_as_a_link():
+    shown = gluing.html_table(pd.DataFrame({"source": ["https://european-union.europa.eu/"]})).data
+    assert _cells(shown) == ["european-union.europa.eu"]
+    assert 'href="https://european-union.europa.eu/"' in shown
+
+
+def test_every_bibliography_label_names_one_work():
+    labels = [entry["label"] for entry in gluing.bibliography().values()]
+    assert len(labels) == len(set(labels))
+    assert not [label for label in labels if "{" in label or "\\" in label]
+
+
+def test_html_table_booleans_gaps_statuses_and_dates():
+    df = pd.DataFrame({"follows": [True, False, np.bool_(True)],
+                       "ended": [np.nan, 2007.0, None],
+                       "status": ["dialogue_partner", "member", "observer"],
+                       "when": ["2022-09", "1994-07-25", pd.NaT]})
+    assert _cells(gluing.html_table(df).data) == [
+        "Yes", "–", "dialogue partner", "September 2022",
+        "No", "2007", "member", "25 July 1994",
+        "Yes", "–", "observer", "–"]
+
+
+def test_html_table_gap_text_given_by_the_caller():
+    df = pd.DataFrame({"Term ends": [pd.Timestamp("2007-01-01"), pd.NaT], "Note": ["", ""]})
+    cells = _cells(gluing.html_table(df, missing={"Term ends": "in office"}).data)
+    assert cells == ["1 January 2007", "–", "in office", "–"]
+    assert _cells(gluing.html_table(df, missing="none").data)[2:] == ["none", "none"]
+
+
+def test_html_table_sits_in_a_box_that_scrolls_by_itself_and_keeps_its_header():
+    shown = gluing.html_table(pd.DataFrame({"A": [1], "B": ["x"]}), caption="Two columns").data
+    assert shown.startswith('<div class="secorgs-table-wrap"') and "overflow-x:auto" in shown
+    assert '<th scope="col">A</th>' in shown and "<caption>Two columns</caption>" in shown
+    assert shown == gluing.html_table(pd.DataFrame({"A": [1], "B": ["x"]}), caption="Two columns").data
+
+
+def test_html_table_escapes_text():
+    assert "&lt;b&gt;" in gluing.html_table(pd.DataFrame({"A": ["<b>"]})).data
+
+
+def test_readable_frame_changes_labels_not_numbers():
+    df = pd.DataFrame({"source": ["seed_blog_000"], "status": ["dialogue_partner"], "n": [3],
+                       "date": ["2001-06-15"]})
+    out = gluing.readable_frame(df)
+    assert out.loc[0, "source"] == gluing.bibliography()["seed_blog_000"]["label"]
+    assert out.loc[0, "status"] == "dialogue partner" and out.loc[0, "n"] == 3
+    assert out.loc[0, "date"] == "2001-06-15"  # a chart's time axis parses it
+    assert df.loc[0, "source"] == "seed_blog_000"  # the caller's frame is untouched
