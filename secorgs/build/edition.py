@@ -152,6 +152,7 @@ def download_menu(app, pagename, templatename, context, doctree):
 def setup(app):
     app.add_css_file("print.css", media="print")
     app.add_css_file("dark-mode.css")
+    app.add_css_file("secorgs-charts.css")
     app.connect("html-page-context", download_menu, priority=502)
     app.add_directive("book-citation", BookCitation)
     app.add_directive("what-changed", WhatChanged)
