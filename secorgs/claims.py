@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import data
 
-SHARE_TOLERANCE = 0.03
+SHARE_TOLERANCE = 0.01  # one percentage point: a round figure a reader would call wrong fails
 RATIO_TOLERANCE = 0.005
 
 

@@ -107,7 +107,7 @@ def test_end_before_start(data_copy):
 def test_troop_range_upside_down(data_copy):
     path = data_copy / "exercises.csv"
     row = line_of(path, "Peace Mission 2016,")
-    edit_line(path, row, ",1100,2100,", ",2100,1100,")
+    edit_line(path, row, ",1100,2000,", ",2000,1100,")
     assert_problem(problems_for(data_copy), "exercises.csv", row, "troops_high", "1100", "below troops_low")
 
 
