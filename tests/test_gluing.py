@@ -117,7 +117,7 @@ def test_html_table_cites_sources_instead_of_showing_keys():
 
 def test_a_key_outside_a_source_column_is_cited_too_and_other_text_is_left_alone():
     df = pd.DataFrame({"where": ["dehaas_2008", "Bangkok", "source"]})
-    assert _cells(gluing.html_table(df).data) == ["de Haas (2008)", "Bangkok", "source"]
+    assert _cells(gluing.html_table(df).data) == ["de Haas (2009)", "Bangkok", "source"]
 
 
 def test_a_url_source_shows_its_host_as_a_link():
