@@ -15,7 +15,9 @@ import nbformat
 from .. import FIGURES_DIR, ROOT
 from ..charts import FIGURE_KEY, write_figure
 
-SPEC = re.compile(r"var spec=(\{.*?\});if\(!window\.vegaEmbed\)", re.S)
+# A chart's spec in its stored HTML: queued for the book's chart loader (``"spec":{...},"opt":``, see
+# charts.book_renderer), or in the older inline form (``var spec={...};if(!window.vegaEmbed)``).
+SPEC = re.compile(r"(?:\"spec\":|var spec=)(\{.*?\})(?:,\"opt\":|;if\(!window\.vegaEmbed\))", re.S)
 
 
 def specs_in(path):
