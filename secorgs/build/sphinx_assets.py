@@ -1,27 +1,30 @@
 """Sphinx extension: serve the vendored assets, keep every page free of outside scripts, and light.
 
-Each page loads only what it shows (decided in ``html-page-context`` from the page's own HTML):
+Each page loads only what it shows (decided in ``html-page-context`` from the page's own HTML), and
+nothing it loads holds up the first paint:
 
-* the chart library (``vega-bundle.js``) and ``static/charts-loader.js`` only on pages with a chart,
-  both ``defer``: they never hold up the first paint. Each chart's inline script only queues its spec
-  (``window.secorgsCharts``, see :func:`secorgs.charts.book_renderer`); the loader draws a chart when it
-  comes near the viewport, every other one when the browser is idle, and all of them before printing;
+* charts: only pages with a chart load ``static/charts-loader.js`` (deferred). Each chart's inline
+  script only queues its spec (``window.secorgsCharts``, see :func:`secorgs.charts.book_renderer`);
+  the loader fetches the chart library (``vega-bundle.js``, 0.3 MB gzip) when the first chart is
+  drawn, and draws a chart when it comes near the viewport, every other one when the browser is idle
+  after the page has loaded, and all of them before printing;
 * MathJax only on pages with maths (Sphinx would also load it on a page whose toctree includes a page
-  with maths, such as the introduction);
+  with maths, such as the introduction), and there only when a formula comes near the viewport or the
+  page is printed (``static/mathjax-loader.js``);
 * the widget manager (RequireJS and ``@jupyter-widgets/html-manager``, 0.9 MB gzip) only on pages with a
   widget, and there only when a widget comes near the viewport or the page is printed
   (``static/widgets-loader.js``). The manager resolves its fonts and modules from the
   ``data-jupyter-widgets-cdn`` prefix, which points at the vendored copy relative to the page; its
   icon fonts are put beside each page that shows widgets (its stylesheet asks for them relative to
   the page: ``@jupyter-widgets/*.woff2`` and ``@jupyter-widgets/html-manager/dist/*.woff2``);
-* ``static/mathjax2-hub-shim.js`` (maps the widget manager's MathJax 2 call onto MathJax 3) only on
-  widget pages.
+  ``static/mathjax2-hub-shim.js`` (maps the manager's MathJax 2 call onto MathJax 3) only there too;
+* every other script file is deferred, but ``documentation_options.js`` (inline scripts set it).
 
 After the build (``build-finished``):
 
 * no source map (``*.map``) is left in the built book, nor a ``sourceMappingURL`` comment naming one;
-* the theme's Font Awesome script (1.5 MB, every icon there is) keeps only the icons the book's
-  pages and scripts name (:func:`slim_fontawesome`);
+* the theme's Font Awesome script is dropped from every page (:func:`rewrite_pages`): its stylesheet
+  already draws the icons with the web font; the theme's search scripts are deferred;
 * exported chart figures are copied to ``figures/``.
 
 Also: exercises are numbered within their chapter (``Exercise 3.2``: the third chapter's second
@@ -47,6 +50,7 @@ WIDGET_MANAGER = "vendor/@jupyter-widgets/html-manager/dist/embed-amd.js"
 REQUIRE = "vendor/require.min.js"
 MATH = re.compile(r'class="math[ "]')
 CHART = re.compile(r'class="vega-chart[ "]')
+SYNC = ("documentation_options.js",)
 
 
 def page_needs(body: str) -> dict:
@@ -67,9 +71,17 @@ def adjust_page_scripts(app, pagename, templatename, context, doctree):
         body = js.attributes.get("body", "")
         if name.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body or "thebe" in body.lower():
             continue
-        if ((mathjax and name.endswith(mathjax)) or body.startswith("window.MathJax")) and not needs["math"]:
+        if body.startswith("window.MathJax") and not needs["math"]:
             continue
-        if name.endswith(("vega-bundle.js", "charts-loader.js")) and not needs["charts"]:
+        if mathjax and name.endswith(mathjax):
+            if needs["math"]:
+                kept.append(_JavaScript("_static/mathjax-loader.js", priority=js.priority, defer="defer",
+                                        **{"data-mathjax": f"{root}{js.filename}"}))
+            continue
+        if name.endswith("charts-loader.js"):
+            if needs["charts"]:
+                kept.append(_JavaScript(js.filename, priority=js.priority, defer="defer",
+                                        **{"data-bundle": f"{root}_static/vega-bundle.js"}))
             continue
         if name.endswith("mathjax2-hub-shim.js") and not needs["widgets"]:
             continue
@@ -83,8 +95,10 @@ def adjust_page_scripts(app, pagename, templatename, context, doctree):
                     "data-cdn": f"{root}_static/vendor/",
                 }))
             continue
-        if name.endswith("widgets-loader.js") and not needs["widgets"]:
-            continue
+        if js.filename and not name.endswith(SYNC) and not {"async", "defer"} & set(js.attributes):
+            # Nothing the page runs while it is parsed needs these; deferred, they no longer hold up the
+            # first paint (documentation_options.js stays: inline scripts set its fields).
+            js = _JavaScript(js.filename, priority=js.priority, defer="defer", **js.attributes)
         kept.append(js)
     files[:] = kept
 
@@ -114,7 +128,8 @@ def copy_figures(app, exception):
             shutil.copy2(figure, target / figure.name)
 
 
-SOURCE_MAP_COMMENT = re.compile(r"\n?(?://# sourceMappingURL=[^\n]*|/\*# sourceMappingURL=[^*]*\*/)[ \t]*")
+# Only a comment that is a line of its own: bundles also hold the text in strings and regular expressions.
+SOURCE_MAP_COMMENT = re.compile(r"^(?://# sourceMappingURL=\S*|/\*# sourceMappingURL=\S* \*/)[ \t]*$", re.M)
 
 
 def drop_source_maps(outdir: Path) -> list[Path]:
@@ -131,67 +146,24 @@ def drop_source_maps(outdir: Path) -> list[Path]:
     return maps
 
 
-ICON_KEY = re.compile(r'(?:"([a-z0-9-]+)"|([A-Za-z_$][\w$]*|\d+)):\[')
-ICON_PACK = re.compile(r'=\{(?=(?:"[a-z0-9-]+"|[A-Za-z_$][\w$]*|\d+):\[\d+,\d+,\[)')
+# Tags the theme's templates write on every page (not through ``script_files``), rewritten after the build:
+# Font Awesome's SVG+JS bundle (1.5 MB: every icon there is, and a DOM observer that re-scans the page on
+# every change) is dropped, since the theme's stylesheet already draws the same ``fa-*`` icons with
+# Font Awesome's web font; the search tools the theme loads for its inline search are deferred.
+FONTAWESOME_TAG = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
+SEARCH_TAG = re.compile(r'<script src="([^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js))"></script>')
 
 
-def _icon_entries(text: str, start: int) -> tuple[list[tuple[str, list[str], str]], int]:
-    """Parse an icon pack object literal whose ``{`` is at ``start``: [(name, aliases, source)], end."""
-    entries, i = [], start + 1
-    while text[i] != "}":
-        key = ICON_KEY.match(text, i)
-        if not key:
-            raise ValueError(f"unexpected icon entry at {i}: {text[i:i + 60]!r}")
-        depth, j, in_string = 0, key.end() - 1, False
-        while True:  # to the bracket that closes the icon's array (strings hold no quotes or brackets)
-            ch = text[j]
-            if ch == '"':
-                in_string = not in_string
-            elif not in_string and ch == "[":
-                depth += 1
-            elif not in_string and ch == "]":
-                depth -= 1
-                if depth == 0:
-                    break
-            j += 1
-        source = text[i:j + 1]
-        aliases = re.findall(r'"([a-z0-9-]+)"', source[key.end() - i:].split("],", 1)[0])
-        entries.append((key.group(1) or key.group(2), aliases, source))
-        i = j + 1
-        if text[i] == ",":
-            i += 1
-    return entries, i
-
-
-def subset_fontawesome(script: str, wanted: set[str]) -> str:
-    """``script`` (Font Awesome's SVG+JS bundle) with only the icons named or aliased in ``wanted``."""
-    out, pos = [], 0
-    for match in ICON_PACK.finditer(script):
-        start = match.end() - 1
-        if start < pos:
+def rewrite_pages(outdir: Path) -> None:
+    for page in outdir.rglob("*.html"):
+        if "_static" in page.relative_to(outdir).parts:
             continue
-        entries, end = _icon_entries(script, start)
-        kept = [source for name, aliases, source in entries if name in wanted or wanted & set(aliases)]
-        out.append(script[pos:start] + "{" + ",".join(kept) + "}")
-        pos = end + 1
-    out.append(script[pos:])
-    return "".join(out)
-
-
-def slim_fontawesome(outdir: Path) -> tuple[int, int] | None:
-    """Cut the theme's ``fontawesome.js`` to the icons that the pages and the theme's scripts name."""
-    script = outdir / "_static" / "scripts" / "fontawesome.js"
-    if not script.exists():
-        return None
-    names: set[str] = set()
-    sources = [*outdir.rglob("*.html"), *(outdir / "_static").glob("*.js"), *(outdir / "_static" / "scripts").glob("*.js")]
-    for path in sources:
-        if path != script:
-            names |= set(re.findall(r"\bfa-([a-z0-9]+(?:-[a-z0-9]+)*)", path.read_text(encoding="utf-8", errors="replace")))
-    before = script.read_text(encoding="utf-8")
-    after = subset_fontawesome(before, names)
-    script.write_text(after, encoding="utf-8")
-    return len(before), len(after)
+        text = page.read_text(encoding="utf-8")
+        new = FONTAWESOME_TAG.sub("", text)
+        if page.relative_to(outdir).as_posix() != "search.html":
+            new = SEARCH_TAG.sub(r'<script defer src="\1"></script>', new)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
 
 
 def lighten(app, exception):
@@ -199,7 +171,7 @@ def lighten(app, exception):
         return
     outdir = Path(app.builder.outdir)
     drop_source_maps(outdir)
-    slim_fontawesome(outdir)
+    rewrite_pages(outdir)
 
 
 def toc_order(env) -> list[str]:
@@ -249,7 +221,6 @@ def setup(app):
     app.config.html_static_path.append(str(VENDOR_DIR))
     app.add_config_value("secorgs_assets_digest", "", "html")
     app.connect("config-inited", record_digest)
-    app.add_js_file("vega-bundle.js", priority=200, loading_method="defer")
     app.config.html_static_path.append(str(STATIC))
     app.add_js_file("charts-loader.js", priority=201, loading_method="defer")
     app.add_js_file("mathjax2-hub-shim.js", priority=210)
