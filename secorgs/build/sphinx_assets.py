@@ -95,9 +95,11 @@ def adjust_page_scripts(app, pagename, templatename, context, doctree):
                     "data-cdn": f"{root}_static/vendor/",
                 }))
             continue
-        if js.filename and not name.endswith(SYNC) and not {"async", "defer"} & set(js.attributes):
+        if (js.filename and pagename != "search" and not name.endswith(SYNC)
+                and not {"async", "defer"} & set(js.attributes)):
             # Nothing the page runs while it is parsed needs these; deferred, they no longer hold up the
-            # first paint (documentation_options.js stays: inline scripts set its fields).
+            # first paint (documentation_options.js stays: inline scripts set its fields; so does all of
+            # the search page, whose inline script calls doctools.js at once).
             js = _JavaScript(js.filename, priority=js.priority, defer="defer", **js.attributes)
         kept.append(js)
     files[:] = kept
