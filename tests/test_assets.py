@@ -120,10 +120,12 @@ def test_source_maps_and_their_comments_are_dropped_but_code_that_names_them_is_
     (tmp_path / "_static" / "a.js.map").write_text("{}")
     (tmp_path / "_static" / "a.js").write_text('var s="/*# sourceMappingURL="+u+" */";\n//# sourceMappingURL=a.js.map\n')
     (tmp_path / "_static" / "b.css").write_text("p{color:red}\n/*# sourceMappingURL=b.css.map */\n")
+    (tmp_path / "_static" / "c.css").write_text("p{color:red}\n/*# sourceMappingURL=c.css.map*/")
     dropped = sphinx_assets.drop_source_maps(tmp_path)
     assert [p.name for p in dropped] == ["a.js.map"] and not list(tmp_path.rglob("*.map"))
     assert (tmp_path / "_static" / "a.js").read_text() == 'var s="/*# sourceMappingURL="+u+" */";\n\n'
     assert "sourceMappingURL" not in (tmp_path / "_static" / "b.css").read_text()
+    assert (tmp_path / "_static" / "c.css").read_text() == "p{color:red}\n"
 
 
 def test_the_theme_pages_lose_font_awesome_script_and_defer_search(tmp_path):

@@ -131,7 +131,7 @@ def copy_figures(app, exception):
 
 
 # Only a comment that is a line of its own: bundles also hold the text in strings and regular expressions.
-SOURCE_MAP_COMMENT = re.compile(r"^(?://# sourceMappingURL=\S*|/\*# sourceMappingURL=\S* \*/)[ \t]*$", re.M)
+SOURCE_MAP_COMMENT = re.compile(r"^(?://# sourceMappingURL=\S*|/\*# sourceMappingURL=[^\s*]* ?\*/)[ \t]*$", re.M)
 
 
 def drop_source_maps(outdir: Path) -> list[Path]:
