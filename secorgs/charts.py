@@ -54,23 +54,19 @@ def chart_id(spec: dict) -> str:
 
 
 def book_renderer(spec: dict, **_) -> dict:
-    """Altair renderer for the built book: the page's vendored vegaEmbed draws the chart."""
+    """Altair renderer for the built book: the chart's ``div`` and a script that queues its spec.
+
+    The script only adds ``{id, spec, opt}`` to ``window.secorgsCharts``: the book's deferred
+    ``charts-loader.js`` (see :mod:`secorgs.build.sphinx_assets`) draws it with the vendored
+    ``vegaEmbed`` when it nears the viewport or the browser is idle, so charts never hold up the text.
+    """
     div = chart_id(spec)
     description = spec.get("description") or spec.get("title", {})
     if isinstance(description, dict):
         description = description.get("text", "chart")
     embed = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
-    script = (
-        "(function(){"
-        f"var el=document.getElementById('{div}');"
-        "var root=document.documentElement.dataset.content_root||'';"
-        f"var opt={json.dumps(embed)};"
-        "opt.loader={baseURL:root+'_static/'};"
-        f"var spec={json.dumps(spec, separators=(',', ':'))};"
-        "if(!window.vegaEmbed){el.textContent='Chart library missing: _static/vega-bundle.js was not loaded.';return;}"
-        "window.vegaEmbed(el,spec,opt).catch(function(e){el.textContent='Chart failed: '+e;console.error(e);});"
-        "})();"
-    )
+    item = json.dumps({"id": div, "spec": spec, "opt": embed}, separators=(",", ":")).replace("</", "<\\/")
+    script = f"(window.secorgsCharts=window.secorgsCharts||[]).push({item});"
     markup = (f'<div id="{div}" class="vega-chart" role="figure" aria-label="{html.escape(str(description))}"></div>'
               f"<script>{script}</script>")
     return {"text/html": markup, "text/plain": f"<chart: {description}>"}

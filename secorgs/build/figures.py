@@ -17,7 +17,9 @@ from .. import ROOT
 
 FIGURE_KEY = "secorgs_figure"  # the same key as secorgs.charts.FIGURE_KEY (checked in main)
 
-SPEC = re.compile(r"var spec=(\{.*?\});if\(!window\.vegaEmbed\)", re.S)
+# A chart's spec in its stored HTML: queued for the book's chart loader (``"spec":{...},"opt":``, see
+# charts.book_renderer), or in the older inline form (``var spec={...};if(!window.vegaEmbed)``).
+SPEC = re.compile(r"(?:\"spec\":|var spec=)(\{.*?\})(?:,\"opt\":|;if\(!window\.vegaEmbed\))", re.S)
 
 
 def specs_in(path):

@@ -1,17 +1,40 @@
-"""Sphinx extension: serve the vendored assets, and keep every page free of outside scripts.
+"""Sphinx extension: serve the vendored assets, keep every page free of outside scripts, and light.
 
-* loads the chart library (``vega-bundle.js``) in ``<head>``, before any inline chart script runs;
-* points the widget manager at its vendored copy, relative to each page (it resolves its fonts
-  and modules from the ``data-jupyter-widgets-cdn`` prefix);
-* puts the widget manager's icon fonts beside each page that shows widgets: its stylesheet asks
-  for them relative to the page (``@jupyter-widgets/*.woff2`` and ``@jupyter-widgets/html-manager/dist/*.woff2``), not the script;
-* maps the MathJax 2 call the widget manager makes onto MathJax 3 (``static/mathjax2-hub-shim.js``);
-* names unnamed controls of the theme, widgets and vega-embed (``static/a11y-fixes.js``);
-* copies the exported chart figures to ``figures/`` in the built book;
-* drops sphinx-thebe's loader and configuration, which name a CDN and are unused (no live kernel
-  in the offline book) and which Jupyter Book adds twice, a console error on every page.
+Each page loads only what it shows (decided in ``html-page-context`` from the page's own HTML), and
+nothing it loads holds up the first paint:
+
+* charts: only pages with a chart load ``static/charts-loader.js`` (deferred). Each chart's inline
+  script only queues its spec (``window.secorgsCharts``, see :func:`secorgs.charts.book_renderer`);
+  the loader fetches the chart library (``vega-bundle.js``, 0.3 MB gzip) when the first chart is
+  drawn, and draws a chart when it comes near the viewport, every other one when the browser is idle
+  after the page has loaded, and all of them before printing;
+* MathJax only on pages with maths (Sphinx would also load it on a page whose toctree includes a page
+  with maths, such as the introduction), and there only when a formula comes near the viewport or the
+  page is printed (``static/mathjax-loader.js``);
+* the widget manager (RequireJS and ``@jupyter-widgets/html-manager``, 0.9 MB gzip) only on pages with a
+  widget, and there only when a widget comes near the viewport or the page is printed
+  (``static/widgets-loader.js``). The manager resolves its fonts and modules from the
+  ``data-jupyter-widgets-cdn`` prefix, which points at the vendored copy relative to the page; its
+  icon fonts are put beside each page that shows widgets (its stylesheet asks for them relative to
+  the page: ``@jupyter-widgets/*.woff2`` and ``@jupyter-widgets/html-manager/dist/*.woff2``);
+  ``static/mathjax2-hub-shim.js`` (maps the manager's MathJax 2 call onto MathJax 3) only there too;
+* every other script file is deferred, but ``documentation_options.js`` (inline scripts set it).
+
+After the build (``build-finished``):
+
+* no source map (``*.map``) is left in the built book, nor a ``sourceMappingURL`` comment naming one;
+* the theme's Font Awesome script is dropped from every page (:func:`rewrite_pages`): its stylesheet
+  already draws the icons with the web font; the theme's search scripts are deferred;
+* exported chart figures are copied to ``figures/``.
+
+Also: exercises are numbered within their chapter (``Exercise 3.2``: the third chapter's second
+exercise) instead of across the book (:func:`number_exercises_by_chapter`); ``static/a11y-fixes.js``
+names unnamed controls of the theme, widgets and vega-embed; sphinx-thebe's loader and
+configuration, which name a CDN and are unused (no live kernel in the offline book) and which
+Jupyter Book adds twice, are dropped.
 """
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -21,21 +44,63 @@ from sphinx.errors import ConfigError
 from .. import FIGURES_DIR
 from .vendor import VENDOR_DIR
 
+STATIC = Path(__file__).parent / "static"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_MANAGER = "vendor/@jupyter-widgets/html-manager/dist/embed-amd.js"
+REQUIRE = "vendor/require.min.js"
+MATH = re.compile(r'class="math[ "]')
+CHART = re.compile(r'class="vega-chart[ "]')
+SYNC = ("documentation_options.js",)
+
+
+def page_needs(body: str) -> dict:
+    """What a page's HTML body shows that needs a script: maths, widgets, charts."""
+    return {"math": bool(MATH.search(body)), "widgets": WIDGET_VIEW in body, "charts": bool(CHART.search(body))}
+
 
 def adjust_page_scripts(app, pagename, templatename, context, doctree):
     files = context.get("script_files")
     if files is None:
         return
     root = context.get("content_root", "")
+    needs = page_needs(context.get("body") or "")
+    mathjax = app.config.mathjax_path
     kept = []
     for js in files:
-        name = str(js.filename or "")
+        name = str(js.filename or "").split("?")[0]
         body = js.attributes.get("body", "")
         if name.endswith("sphinx-thebe.js") or "THEBE_JS_URL" in body or "thebe" in body.lower():
             continue
-        if name.endswith("embed-amd.js"):
-            attributes = {**js.attributes, "data-jupyter-widgets-cdn": f"{root}_static/vendor/"}
-            js = _JavaScript(js.filename, priority=js.priority, **attributes)
+        if body.startswith("window.MathJax") and not needs["math"]:
+            continue
+        if mathjax and name.endswith(mathjax):
+            if needs["math"]:
+                kept.append(_JavaScript("_static/mathjax-loader.js", priority=js.priority, defer="defer",
+                                        **{"data-mathjax": f"{root}{js.filename}"}))
+            continue
+        if name.endswith("charts-loader.js"):
+            if needs["charts"]:
+                kept.append(_JavaScript(js.filename, priority=js.priority, defer="defer",
+                                        **{"data-bundle": f"{root}_static/vega-bundle.js"}))
+            continue
+        if name.endswith("mathjax2-hub-shim.js") and not needs["widgets"]:
+            continue
+        if name.endswith(REQUIRE):
+            continue  # loaded by widgets-loader.js when a widget is near
+        if name.endswith(WIDGET_MANAGER):
+            if needs["widgets"]:
+                kept.append(_JavaScript("_static/widgets-loader.js", priority=js.priority, defer="defer", **{
+                    "data-require": f"{root}_static/{REQUIRE}",
+                    "data-manager": f"{root}_static/{WIDGET_MANAGER}",
+                    "data-cdn": f"{root}_static/vendor/",
+                }))
+            continue
+        if (js.filename and pagename != "search" and not name.endswith(SYNC)
+                and not {"async", "defer"} & set(js.attributes)):
+            # Nothing the page runs while it is parsed needs these; deferred, they no longer hold up the
+            # first paint (documentation_options.js stays: inline scripts set its fields; so does all of
+            # the search page, whose inline script calls doctools.js at once).
+            js = _JavaScript(js.filename, priority=js.priority, defer="defer", **js.attributes)
         kept.append(js)
     files[:] = kept
 
@@ -65,10 +130,85 @@ def copy_figures(app, exception):
             shutil.copy2(figure, target / figure.name)
 
 
+# Only a comment that is a line of its own: bundles also hold the text in strings and regular expressions.
+SOURCE_MAP_COMMENT = re.compile(r"^(?://# sourceMappingURL=\S*|/\*# sourceMappingURL=[^\s*]* ?\*/)[ \t]*$", re.M)
+
+
+def drop_source_maps(outdir: Path) -> list[Path]:
+    """Delete every ``*.map`` under ``outdir`` and the comments that name them; return what was deleted."""
+    maps = sorted(outdir.rglob("*.map"))
+    for path in maps:
+        path.unlink()
+    for path in [*outdir.rglob("*.js"), *outdir.rglob("*.css")]:
+        if "mathjax" in path.parts:
+            continue  # MathJax 3's es5 build names no source maps; its 1,000 files need not be read
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        if "sourceMappingURL=" in text:
+            path.write_text(SOURCE_MAP_COMMENT.sub("", text), encoding="utf-8", errors="surrogateescape")
+    return maps
+
+
+# Tags the theme's templates write on every page (not through ``script_files``), rewritten after the build:
+# Font Awesome's SVG+JS bundle (1.5 MB: every icon there is, and a DOM observer that re-scans the page on
+# every change) is dropped, since the theme's stylesheet already draws the same ``fa-*`` icons with
+# Font Awesome's web font; the search tools the theme loads for its inline search are deferred.
+FONTAWESOME_TAG = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
+SEARCH_TAG = re.compile(r'<script src="([^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js))"></script>')
+
+
+def rewrite_pages(outdir: Path) -> None:
+    for page in outdir.rglob("*.html"):
+        if "_static" in page.relative_to(outdir).parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        new = FONTAWESOME_TAG.sub("", text)
+        if page.relative_to(outdir).as_posix() != "search.html":
+            new = SEARCH_TAG.sub(r'<script defer src="\1"></script>', new)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
+def lighten(app, exception):
+    if exception or app.builder.format != "html":
+        return
+    outdir = Path(app.builder.outdir)
+    drop_source_maps(outdir)
+    rewrite_pages(outdir)
+
+
+def toc_order(env) -> list[str]:
+    """The book's documents in table-of-contents order, the root (the introduction) left out."""
+    order: list[str] = []
+
+    def walk(docname):
+        for child in env.toctree_includes.get(docname, []):
+            if child not in order:
+                order.append(child)
+                walk(child)
+
+    walk(env.config.root_doc)
+    return order
+
+
+def number_exercises_by_chapter(app, env):
+    """Exercise n of the book's k-th chapter (in toc order) is numbered k.n, not by its place in the book."""
+    changed = []
+    for chapter, docname in enumerate(toc_order(env), start=1):
+        numbers = env.toc_fignumbers.get(docname, {}).get("exercise")
+        if not numbers:
+            continue
+        in_order = sorted(numbers, key=lambda node_id: numbers[node_id])
+        renumbered = {node_id: (chapter, n) for n, node_id in enumerate(in_order, start=1)}
+        if renumbered != numbers:
+            env.toc_fignumbers[docname]["exercise"] = renumbered
+            changed.append(docname)
+    return changed
+
+
 def assets_digest() -> str:
     """Hash of this extension and its static files: a change re-writes every page, not just edited ones."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for path in sorted((Path(__file__).parent / "static").glob("*")):
+    for path in sorted(STATIC.glob("*")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -83,11 +223,13 @@ def setup(app):
     app.config.html_static_path.append(str(VENDOR_DIR))
     app.add_config_value("secorgs_assets_digest", "", "html")
     app.connect("config-inited", record_digest)
-    app.add_js_file("vega-bundle.js", priority=200)
-    app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+    app.config.html_static_path.append(str(STATIC))
+    app.add_js_file("charts-loader.js", priority=201, loading_method="defer")
     app.add_js_file("mathjax2-hub-shim.js", priority=210)
     app.add_js_file("a11y-fixes.js", priority=220)
     app.connect("html-page-context", adjust_page_scripts, priority=900)
+    app.connect("env-get-updated", number_exercises_by_chapter, priority=900)
     app.connect("build-finished", copy_widget_fonts)
     app.connect("build-finished", copy_figures)
+    app.connect("build-finished", lighten)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -32,8 +32,14 @@
   function start() {
     fix(document);
     /* The theme sets its button's label after load too, so label changes are watched as well; fix()
-       changes an attribute only when it differs, so its own changes do not retrigger it for ever. */
-    new MutationObserver(function () { fix(document); }).observe(document.body, {
+       changes an attribute only when it differs, so its own changes do not retrigger it for ever.
+       Changes come in bursts (a chart adds hundreds of nodes): one pass per animation frame at most. */
+    var pending = false;
+    new MutationObserver(function () {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; fix(document); });
+    }).observe(document.body, {
       childList: true, subtree: true, attributes: true, attributeFilter: ["aria-label"] });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
