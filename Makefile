@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export SECORGS_RENDERER := book
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test check-data vendor outputs unit nbval browser pdf student lab screenshots bench clean help chromium
+.PHONY: book test check-data vendor outputs unit nbval browser pdf student lab screenshots bench bench-pages clean help chromium
 
 help:
 	@echo "make book        build the HTML book into _build/html (creates .venv, installs pinned packages)"
@@ -83,6 +83,11 @@ screenshots: book
 
 bench: $(VENV)/.installed node_modules/.installed
 	$(PY) benchmarks/bench.py
+
+# Page weight and Lighthouse's mobile audit per chapter (installs the dev dependency Lighthouse).
+bench-pages: book
+	npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
+	$(PY) benchmarks/pages.py
 
 clean:
 	rm -rf _build figures/*.svg figures/*.png figures/.hashes.json
