@@ -197,7 +197,7 @@ def step_html(paths: Paths) -> int:
               "build starts from a clean Sphinx environment", file=sys.stderr)
         return code or 1
     # Every page and the whole book printed to PDF, beside the pages, before anything is published.
-    code = _python(paths.root, "-m", "secorgs.build.pdf", str(paths.stage_html))
+    code = _python(paths.root, "-m", "secorgs.build.pdf", str(paths.stage_html), str(paths.root))
     if code != 0:
         print("\nhtml: printing the PDFs failed; nothing was published", file=sys.stderr)
         return code

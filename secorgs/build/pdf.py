@@ -76,12 +76,12 @@ def page_title(html: Path, name: str) -> str:
     return " ".join(text.replace("#", "").split())
 
 
-def print_pages(browser, base: str, html: Path, target: Path) -> list[tuple[str, Path]]:
+def print_pages(browser, base: str, html: Path, target: Path, root: Path = ROOT) -> list[tuple[str, Path]]:
     """Print every page of the book that changed since its last printing; return (title, pdf) in order."""
     hashes_path = target / "hashes.json"
     hashes = json.loads(hashes_path.read_text(encoding="utf-8")) if hashes_path.exists() else {}
     printed, page = [], None
-    for name in toc_pages():
+    for name in toc_pages(root):
         out = target / page_pdf(name)[len(PDF_DIR) + 1:]
         digest = hashlib.sha256((html / name).read_bytes()).hexdigest()
         if hashes.get(name) != digest or not out.exists():
@@ -120,7 +120,7 @@ def join(printed: list[tuple[str, Path]], output: Path) -> Path:
     return output
 
 
-def build(output: Path = OUTPUT, html: Path = HTML, browser=None) -> Path:
+def build(output: Path = OUTPUT, html: Path = HTML, browser=None, root: Path = ROOT) -> Path:
     """Print every page to ``html/pdf/`` and the book to ``output``; ``browser`` is a Playwright
     Chromium to reuse (tests pass theirs)."""
     target = html / PDF_DIR
@@ -131,10 +131,10 @@ def build(output: Path = OUTPUT, html: Path = HTML, browser=None) -> Path:
 
             with sync_playwright() as p:
                 own = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-                printed = print_pages(own, base, html, target)
+                printed = print_pages(own, base, html, target, root)
                 own.close()
         else:
-            printed = print_pages(browser, base, html, target)
+            printed = print_pages(browser, base, html, target, root)
     finally:
         server.shutdown()
     return join(printed, output)
@@ -143,10 +143,11 @@ def build(output: Path = OUTPUT, html: Path = HTML, browser=None) -> Path:
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     html = Path(argv[0]) if argv else HTML
+    root = Path(argv[1]) if len(argv) > 1 else ROOT  # the project whose table of contents orders the pages
     if not (html / "index.html").exists():
         print(f"pdf: {html} holds no built book (make book)", file=sys.stderr)
         return 1
-    path = build(html / PDF_DIR / BOOK, html)
+    path = build(html / PDF_DIR / BOOK, html, root=root)
     print(f"pdf: wrote {path} and a PDF of every page beside it")
     return 0
 
