@@ -552,13 +552,20 @@ def csv_records(text: str) -> tuple[list[tuple[int, list[str]]], list[tuple[int,
                 break
             except csv.Error as err:
                 row += 1
-                errors.append((row, f"{err}" + ("; a double quote opened here is never closed"
-                                                 if "end of data" in str(err) else "")))
-                if reader.line_num > before + 1:  # it swallowed later lines: read them again
+                spans = reader.line_num > before + 1
+                errors.append((row, f"{err}" + ("; a double quote opened here is never closed on its line"
+                                                 if spans or "end of data" in str(err) else "")))
+                if spans:  # it swallowed later lines: read them again
                     restart = pos + before + 1
                     break
                 continue
             row += 1
+            if reader.line_num > before + 1:
+                # No row of the book's data holds a line break: a quoted field that runs on to a later
+                # quote is a quote left open, whatever the reader made of it.
+                errors.append((row, "a double quote opened here is never closed on its line"))
+                restart = pos + before + 1
+                break
             if fields:
                 records.append((row, fields))
         if restart is None:

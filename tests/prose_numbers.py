@@ -28,7 +28,9 @@ from mdit_py_plugins.myst_role import myst_role_plugin
 #: Proper names that contain numbers, in digits or words, and are not quantities.
 ALLOWED_NAMES = re.compile(r"ASEAN\s*\+\s*3|\bG20\b|\bCOVID-19\b|\b9/11\b"
                            r"|\bPlus\s+Three\b|\bShanghai\s+Five\b"  # ASEAN Plus Three; the SCO's forerunner
-                           r"|\bthree\s+evils\b", re.I)                # the SCO's own name for what it fights
+                           r"|\bthree\s+evils\b"                       # the SCO's own name for what it fights
+                           r"|\bFive-Point\s+Consensus\b"              # ASEAN's plan for Myanmar (2021)
+                           r"|\btrack[ -]two\b", re.I)                  # unofficial diplomacy
 
 NUMBER_WORDS = ("two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
                 "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "

@@ -82,6 +82,7 @@ def test_glued_values_are_computed_not_literals(path):
     ("Eleven joined.", ["Eleven joined"]),
     ("A two-track approach; ASEAN Plus Three; the Shanghai Five; the three evils.", []),
     ("China's \"Three Evils\" and the\nthree evils again.", []),
+    ("The Five-Point\nConsensus; Track-two networks.", []),
     ("The count is `1967` in a code span, but `data/x2.csv` is a name.", ["1967"]),
     ("Glued by substitution: {{ 1967 }}.", ["1967"]),
     ("```\nIt has 10 members.\n```", ["10"]),
