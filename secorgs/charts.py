@@ -53,6 +53,17 @@ def chart_id(spec: dict) -> str:
     return f"altair-viz-{digest}"
 
 
+#: Characters that could end or confuse an inline script, written as JSON escapes: data from the CSV
+#: files (a country name, an event title) reaches the page inside a <script> and must stay inert.
+SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(value) -> str:
+    """``value`` as JSON that is safe inside an HTML ``<script>``: no ``</script>``, ``<!--`` or ``&``."""
+    text = json.dumps(value, separators=(",", ":"))
+    return "".join(SCRIPT_ESCAPES.get(ch, ch) for ch in text)
+
+
 def book_renderer(spec: dict, **_) -> dict:
     """Altair renderer for the built book: the chart's ``div`` and a script that queues its spec.
 
@@ -65,7 +76,7 @@ def book_renderer(spec: dict, **_) -> dict:
     if isinstance(description, dict):
         description = description.get("text", "chart")
     embed = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
-    item = json.dumps({"id": div, "spec": spec, "opt": embed}, separators=(",", ":")).replace("</", "<\\/")
+    item = script_json({"id": div, "spec": spec, "opt": embed})
     script = f"(window.secorgsCharts=window.secorgsCharts||[]).push({item});"
     markup = (f'<div id="{div}" class="vega-chart" role="figure" aria-label="{html.escape(str(description))}"></div>'
               f"<script>{script}</script>")
