@@ -75,8 +75,10 @@ $(VENV)/.installed-lab: requirements-lab.txt $(VENV)/.installed
 	touch $@
 
 # JupyterLab's own renderer draws the charts (the book's build sets its renderer for its kernels only).
+# LAB_ARGS passes options to JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8899".
 lab: $(VENV)/.installed-lab
-	env -u SECORGS_RENDERER PYTHONPATH=$(CURDIR) $(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR) chapters/
+	env -u SECORGS_RENDERER PYTHONPATH=$(CURDIR) $(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR) \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) chapters/
 
 screenshots: book
 	$(PY) -m secorgs.build.screenshots
