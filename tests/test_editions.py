@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 
 from secorgs import ROOT
 from secorgs.build import coursepack, edition, student
+from secorgs.build.changes import glued_texts
 
 BOOK = ROOT / "_build" / "html"
 STUDENT = student.OUTPUT / "_build" / "html"
@@ -84,17 +85,6 @@ def test_citation_file_and_how_to_cite_agree():
     entry = edition.bibtex(info)
     assert entry.startswith("@book{") and f"edition = {{{info['edition']}}}" in entry
     assert str(info["released"].year) in edition.plain_reference(info)
-
-
-def glued_texts(nb: dict) -> dict[str, str]:
-    """Every glued text value of a notebook (name -> text), charts left out."""
-    found = {}
-    for cell in nb["cells"]:
-        for output in cell.get("outputs", []):
-            record = output.get("metadata", {}).get("scrapbook")
-            if record and not any(k.endswith("text/html") for k in output["data"]):
-                found[record["name"]] = "".join(output["data"][record["mime_prefix"] + "text/plain"])
-    return found
 
 
 def test_a_chapter_run_from_the_unpacked_course_pack_gives_the_books_numbers(tmp_path, monkeypatch):
