@@ -63,7 +63,8 @@ def _html_table(rows: list[dict], columns: dict[str, str]) -> str:
     head = "".join(f"<th>{html.escape(title)}</th>" for title in columns.values())
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(row[key]))}</td>" for key in columns) + "</tr>"
                    for row in rows)
-    return f'<div class="table-scroll"><table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    return (f'<div class="secorgs-table-wrap" style="overflow-x:auto;max-width:100%" tabindex="0" role="region" '
+            f'aria-label="changes"><table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
 
 
 class WhatChanged(SphinxDirective):

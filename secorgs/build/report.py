@@ -23,6 +23,14 @@ from sphinx.util.docutils import SphinxDirective
 from .. import ROOT
 
 
+def long_date(iso: str) -> str:
+    """'2026-11-25' as '25 November 2026', the book's style for dates."""
+    from datetime import date
+
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%B} {day.year}"
+
+
 def checksum(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
@@ -34,7 +42,7 @@ def chapter_rows(root: Path = ROOT) -> list[dict]:
         seconds = record.get("seconds")
         rows.append({
             "chapter": path.stem,
-            "executed": record.get("executed", "not recorded"),
+            "executed": long_date(record["executed"]) if record.get("executed") else "not recorded",
             "seconds": f"{seconds:.1f} s" if isinstance(seconds, (int, float)) else "not recorded",
             "data": [(f"{t}.csv", checksum(root / "data" / f"{t}.csv")) for t in record.get("tables", [])
                      if (root / "data" / f"{t}.csv").exists()],
@@ -59,7 +67,9 @@ def pinned_versions(root: Path = ROOT) -> list[tuple[str, str, str]]:
 def _table(head: list[str], rows: list[list[str]]) -> str:
     th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return f'<div class="table-scroll"><table class="table"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table></div>'
+    return (f'<div class="secorgs-table-wrap" style="overflow-x:auto;max-width:100%" tabindex="0" role="region" '
+            f'aria-label="{html.escape(head[0])} table"><table class="table"><thead><tr>{th}</tr></thead>'
+            f'<tbody>{body}</tbody></table></div>')
 
 
 class Reproducibility(SphinxDirective):
