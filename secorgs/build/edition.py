@@ -31,7 +31,9 @@ def citation(root=ROOT) -> dict:
 
 
 def long_date(day: date) -> str:
-    return f"{day.day} {day:%B} {day.year}"
+    from ..gluing import format_value
+
+    return format_value(day, "date")
 
 
 def plain_reference(info: dict) -> str:
@@ -60,11 +62,10 @@ class BookCitation(SphinxDirective):
 
 
 def _html_table(rows: list[dict], columns: dict[str, str]) -> str:
-    head = "".join(f"<th>{html.escape(title)}</th>" for title in columns.values())
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(row[key]))}</td>" for key in columns) + "</tr>"
-                   for row in rows)
-    return (f'<div class="secorgs-table-wrap" style="overflow-x:auto;max-width:100%" tabindex="0" role="region" '
-            f'aria-label="changes"><table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+    from .report import html_table
+
+    return html_table(list(columns.values()),
+                      [[html.escape(str(row[key])) for key in columns] for row in rows])
 
 
 class WhatChanged(SphinxDirective):

@@ -27,8 +27,9 @@ def long_date(iso: str) -> str:
     """'2026-11-25' as '25 November 2026', the book's style for dates."""
     from datetime import date
 
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%B} {day.year}"
+    from ..gluing import format_value
+
+    return format_value(date.fromisoformat(iso), "date")
 
 
 def checksum(path: Path) -> str:
@@ -64,7 +65,8 @@ def pinned_versions(root: Path = ROOT) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _table(head: list[str], rows: list[list[str]]) -> str:
+def html_table(head: list[str], rows: list[list[str]]) -> str:
+    """A table of already-escaped cells that scrolls inside its own box on a narrow screen."""
     th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     return (f'<div class="secorgs-table-wrap" style="overflow-x:auto;max-width:100%" tabindex="0" role="region" '
@@ -78,12 +80,12 @@ class Reproducibility(SphinxDirective):
         chapters = chapter_rows()
         for row in chapters:
             self.env.note_dependency(str(ROOT / "chapters" / f"{row['chapter']}.ipynb"))
-        chapter_table = _table(
+        chapter_table = html_table(
             ["Chapter", "Executed", "Time", "Data files read (SHA-256, first 16 hex digits)"],
             [[html.escape(r["chapter"]), html.escape(r["executed"]), html.escape(r["seconds"]),
               "<br>".join(f"<code>{html.escape(name)}</code> {digest}" for name, digest in r["data"])]
              for r in chapters])
-        versions = _table(["Package", "Pinned", "Installed"],
+        versions = html_table(["Package", "Pinned", "Installed"],
                           [[html.escape(a), html.escape(b), html.escape(c)] for a, b, c in pinned_versions()])
         return [section("Chapters", chapter_table, self.env),
                 section("Software", f"<p>Python {html.escape(platform.python_version())}.</p>{versions}", self.env)]
