@@ -668,7 +668,11 @@ def _status_word(code: str) -> str:
     return STATUS_WORDS.get(code, code.replace("_", " "))
 
 
-def roles_map(roles: pd.DataFrame, title: str, description: str, panel_titles: dict[str, str],
+#: Panel titles (13 px bold) are broken into lines of at most this many characters, so they fit a phone.
+PANEL_TITLE_CHARS = round(TITLE_CHARS * 15 / 13)
+
+
+def roles_map(roles: pd.DataFrame, title: str, description: str, panel_titles: dict,
               height: int = 340, box=ROLES_MAP_BOX) -> alt.VConcatChart:
     """Small multiples: one map per organisation (stacked, so each is as wide as the page), countries
     coloured by the status they hold there, in words; hovering a country lists every role it holds in
@@ -677,7 +681,8 @@ def roles_map(roles: pd.DataFrame, title: str, description: str, panel_titles: d
 
     ``roles`` is :func:`secorgs.data.roles` (iso3, country, org_id, status), with a ``continent`` column
     (:func:`secorgs.data.with_regions`); ``panel_titles`` maps each org_id to its panel's title, in
-    the order the panels are drawn.
+    the order the panels are drawn (a string, or a (title, subtitle) pair); titles are broken into lines
+    that fit a phone.
     """
     df = roles.copy()
     df["word"] = df["status"].map(_status_word)
@@ -724,8 +729,14 @@ def roles_map(roles: pd.DataFrame, title: str, description: str, panel_titles: d
             layers.append(alt.Chart(pd.DataFrame({"note": ["\n".join(lines)]})).mark_text(
                 align="left", baseline="bottom", fontSize=11, color="#333", lineBreak="\n", lineHeight=14,
             ).encode(x=alt.value(2), y=alt.value(height - 2), text="note:N"))
+        heading, subtitle = (panel_titles[org], None) if isinstance(panel_titles[org], str) else panel_titles[org]
+        panel_title = alt.TitleParams(textwrap.wrap(heading, PANEL_TITLE_CHARS, break_long_words=False),
+                                      anchor="start", fontSize=13, fontWeight="bold")
+        if subtitle:
+            panel_title = alt.TitleParams(panel_title.text, anchor="start", fontSize=13, fontWeight="bold",
+                                          subtitle=textwrap.wrap(subtitle, PANEL_TITLE_CHARS, break_long_words=False),
+                                          subtitleFontSize=12)
         panels.append(alt.layer(*layers).project("mercator", fit=fit).properties(
-            width=WIDTH, height=height,
-            title=alt.TitleParams(panel_titles[org], anchor="start", fontSize=13, fontWeight="bold")))
+            width=WIDTH, height=height, title=panel_title))
     return alt.vconcat(*panels, spacing=18).resolve_scale(color="shared").properties(
         title=title, description=description)

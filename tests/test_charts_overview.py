@@ -102,7 +102,7 @@ def test_roles_map_shows_every_role_in_words_and_lists_what_it_cannot_draw():
     assert "dialogue partner" in domain and "sectoral dialogue partner" in domain
     assert all("_" not in word for word in domain)
     panels = _panels(spec)
-    assert [p["title"]["text"] for p in spec["vconcat"]] == list(titles.values())
+    assert [" ".join(p["title"]["text"]) for p in spec["vconcat"]] == list(titles.values())
     for org, (rows, note) in zip(titles, panels):
         expected = roles[roles["org_id"] == org]
         drawn = expected[expected["iso3"].isin(["CHN", "IDN", "NOR", "TUR"])]
@@ -184,3 +184,17 @@ def test_milestone_timeline_has_one_row_per_organisation_and_says_what_each_poin
     assert "What" in titles
     rows = [r for rows in spec["datasets"].values() for r in rows]
     assert len(rows) == len(table) and all(r["title"] for r in rows)
+
+
+def test_panel_titles_break_into_lines_that_fit_a_phone():
+    long = {"ASEAN": ("Association of Southeast Asian Nations and a great many more words besides",
+                      "11 members, 12 dialogue partners, 1 observer and some sectoral dialogue partners"),
+            "SCO": "Shanghai Cooperation Organisation"}
+    spec = charts.roles_map(_synthetic_roles(), "t", "d", long).to_dict()
+    first, second = (panel["title"] for panel in spec["vconcat"])
+    assert " ".join(first["text"]) == long["ASEAN"][0] and " ".join(first["subtitle"]) == long["ASEAN"][1]
+    assert " ".join(second["text"]) == long["SCO"] and "subtitle" not in second
+    lines = first["text"] + first["subtitle"] + second["text"]
+    assert len(lines) > 3 and all(len(line) <= charts.PANEL_TITLE_CHARS for line in lines)
+    # 13 px bold type is about 7.5 px a character: a line must fit the 320 px a phone leaves
+    assert charts.PANEL_TITLE_CHARS * 7.5 <= 320
