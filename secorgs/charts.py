@@ -696,7 +696,8 @@ def roles_map(roles: pd.DataFrame, title: str, description: str, panel_titles: d
     df["drawn"] = [on_served_map(c, k) for c, k in zip(df["iso3"], df["continent"])]
     known = [s for s in STATUS_COLOURS if s in set(df["status"])]
     extra = sorted(set(df["status"]) - set(STATUS_COLOURS))
-    palette = {**STATUS_COLOURS, **{s: OKABE_ITO[(i + 5) % len(OKABE_ITO)] for i, s in enumerate(extra)}}
+    spare = [c for c in OKABE_ITO if c not in STATUS_COLOURS.values()] + ["#999999", "#882255", "#44AA99"]
+    palette = {**STATUS_COLOURS, **{s: spare[i % len(spare)] for i, s in enumerate(extra)}}
     order = known + extra
     colour = alt.Color("status:N", title=None, sort=[_status_word(s) for s in order],
                        scale=alt.Scale(domain=[_status_word(s) for s in order], range=[palette[s] for s in order]),

@@ -101,6 +101,8 @@ def test_roles_map_shows_every_role_in_words_and_lists_what_it_cannot_draw():
     domain = spec["vconcat"][0]["layer"][1]["encoding"]["color"]["scale"]["domain"]
     assert "dialogue partner" in domain and "sectoral dialogue partner" in domain
     assert all("_" not in word for word in domain)
+    colours = spec["vconcat"][0]["layer"][1]["encoding"]["color"]["scale"]["range"]
+    assert len(set(colours)) == len(colours) == len(domain)  # a status the book does not know yet gets its own
     panels = _panels(spec)
     assert [" ".join(p["title"]["text"]) for p in spec["vconcat"]] == list(titles.values())
     for org, (rows, note) in zip(titles, panels):
