@@ -252,7 +252,9 @@ def _inline_map(node):
     """Replace references to the shared world map file by its content (vl-convert reads no URLs)."""
     if isinstance(node, dict):
         if node.get("url") == WORLD_MAP_FILE:
-            return {"values": world_topology(), "format": node.get("format", {})}
+            # every other key is kept: a compiled Vega data set also carries its ``name``
+            return {**{k: v for k, v in node.items() if k != "url"}, "values": world_topology(),
+                    "format": node.get("format", {})}
         return {k: _inline_map(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_inline_map(v) for v in node]
@@ -643,3 +645,99 @@ def event_timeline(events: pd.DataFrame, title: str, description: str, group: st
         tooltip=[alt.Tooltip("date:T", format="%d %B %Y"), alt.Tooltip("title:N", title="What")]
                 + ([alt.Tooltip("place:N")] if "place" in events else []),
     ).properties(width=WIDTH, height=50 * len(groups) + 40, title=title, description=description)
+
+
+# --- the overview map of every role in the three organisations -------------------------------------
+
+#: Longitude/latitude box (west, south, east, north) the overview map keeps in view at any width: from
+#: Egypt and Belarus to Japan and Papua New Guinea, from Australia to the SCO's northern members.
+ROLES_MAP_BOX = (22.0, -42.0, 158.0, 56.0)
+#: What the served map (``secorgs.build.vendor.MAP_REGION``) does not draw inside that box: the Americas
+#: (of the United States only the Aleutians are kept) and the states wholly south of 15°S but Australia.
+#: tests/test_charts.py checks the rule against the cut map for every country in countries.csv.
+OFF_MAP_CONTINENTS = ("Americas",)
+OFF_MAP_ISO3 = ("NZL", "ZAF")
+
+
+def on_served_map(iso3: str, continent: str | None) -> bool:
+    """Whether the book's served world map draws country ``iso3`` (of ``continent``) in an Asian frame."""
+    return iso_numeric(iso3) is not None and continent not in OFF_MAP_CONTINENTS and iso3 not in OFF_MAP_ISO3
+
+
+def _status_word(code: str) -> str:
+    return STATUS_WORDS.get(code, code.replace("_", " "))
+
+
+#: Panel titles (13 px bold) are broken into lines of at most this many characters, so they fit a phone.
+PANEL_TITLE_CHARS = round(TITLE_CHARS * 15 / 13)
+
+
+def roles_map(roles: pd.DataFrame, title: str, description: str, panel_titles: dict,
+              height: int = 340, box=ROLES_MAP_BOX) -> alt.VConcatChart:
+    """Small multiples: one map per organisation (stacked, so each is as wide as the page), countries
+    coloured by the status they hold there, in words; hovering a country lists every role it holds in
+    all the organisations drawn. Countries the map cannot draw (the Americas, the EU) are named under
+    the panel instead.
+
+    ``roles`` is :func:`secorgs.data.roles` (iso3, country, org_id, status), with a ``continent`` column
+    (:func:`secorgs.data.with_regions`); ``panel_titles`` maps each org_id to its panel's title, in
+    the order the panels are drawn (a string, or a (title, subtitle) pair); titles are broken into lines
+    that fit a phone.
+    """
+    df = roles.copy()
+    df["word"] = df["status"].map(_status_word)
+    orgs = list(panel_titles)
+    rank = {org: i for i, org in enumerate(orgs)}
+    every = (df.assign(rank=df["org_id"].map(rank)).sort_values(["rank", "word"])
+             .assign(role=lambda d: d["org_id"] + " " + d["word"])
+             .groupby("iso3")["role"].agg("; ".join))
+    df["roles"] = df["iso3"].map(every)
+    df["id"] = df["iso3"].map(iso_numeric)
+    df["drawn"] = [on_served_map(c, k) for c, k in zip(df["iso3"], df["continent"])]
+    known = [s for s in STATUS_COLOURS if s in set(df["status"])]
+    extra = sorted(set(df["status"]) - set(STATUS_COLOURS))
+    spare = [c for c in OKABE_ITO if c not in STATUS_COLOURS.values()] + ["#999999", "#882255", "#44AA99"]
+    palette = {**STATUS_COLOURS, **{s: spare[i % len(spare)] for i, s in enumerate(extra)}}
+    order = known + extra
+    colour = alt.Color("status:N", title=None, sort=[_status_word(s) for s in order],
+                       scale=alt.Scale(domain=[_status_word(s) for s in order], range=[palette[s] for s in order]),
+                       legend=alt.Legend(columns=2, symbolType="square"))
+    west, south, east, north = box
+    fit = {"type": "Feature", "properties": {},
+           "geometry": {"type": "MultiPoint", "coordinates": [[west, south], [east, north]]}}
+    countries = alt.topo_feature(WORLD_MAP_FILE, "countries")
+    panels = []
+    for org in orgs:
+        here = df[df["org_id"] == org]
+        grouped = (here.groupby(["iso3", "id", "country", "roles", "drawn"], as_index=False, dropna=False)["word"]
+                   .agg(" and ".join).rename(columns={"word": "status"}))
+        drawn = grouped[grouped["drawn"]][["id", "country", "status", "roles"]]
+        background = alt.Chart(countries).mark_geoshape(fill="#eeeeee", stroke="white", strokeWidth=0.4,
+                                                        aria=False, clip=True)
+        shapes = alt.Chart(countries).mark_geoshape(stroke="white", strokeWidth=0.5, aria=False,
+                                                    clip=True).transform_lookup(
+            lookup="id", from_=alt.LookupData(drawn, "id", ["country", "status", "roles"])
+        ).transform_filter("isValid(datum.country)").encode(
+            color=colour,
+            tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("status:N", title=f"In the {org}"),
+                     alt.Tooltip("roles:N", title="All its roles")],
+        )
+        layers = [background, shapes]
+        away = grouped[~grouped["drawn"]].sort_values("country")
+        if len(away):
+            note = "Beyond the map: " + "; ".join(f"{c} ({s})" for c, s in zip(away["country"], away["status"]))
+            lines = textwrap.wrap(note, 48, break_long_words=False)
+            layers.append(alt.Chart(pd.DataFrame({"note": ["\n".join(lines)]})).mark_text(
+                align="left", baseline="bottom", fontSize=11, color="#333", lineBreak="\n", lineHeight=14,
+            ).encode(x=alt.value(2), y=alt.value(height - 2), text="note:N"))
+        heading, subtitle = (panel_titles[org], None) if isinstance(panel_titles[org], str) else panel_titles[org]
+        panel_title = alt.TitleParams(textwrap.wrap(heading, PANEL_TITLE_CHARS, break_long_words=False),
+                                      anchor="start", fontSize=13, fontWeight="bold")
+        if subtitle:
+            panel_title = alt.TitleParams(panel_title.text, anchor="start", fontSize=13, fontWeight="bold",
+                                          subtitle=textwrap.wrap(subtitle, PANEL_TITLE_CHARS, break_long_words=False),
+                                          subtitleFontSize=12)
+        panels.append(alt.layer(*layers).project("mercator", fit=fit).properties(
+            width=WIDTH, height=height, title=panel_title))
+    return alt.vconcat(*panels, spacing=18).resolve_scale(color="shared").properties(
+        title=title, description=description)

@@ -263,3 +263,103 @@ def chair_rotation(org: str) -> pd.DataFrame:
         expected = order[(order.index(expected) + 1) % len(order)]
         rows.append({"year": int(year), "chair": chair, "expected": expected, "follows_rotation": chair == expected})
     return pd.DataFrame(rows)
+
+
+#: The three organisations the book is about, in the order it treats them.
+BOOK_ORGS = ("ASEAN", "ARF", "SCO")
+
+
+def roles(on=None, orgs=BOOK_ORGS) -> pd.DataFrame:
+    """Every status a country holds in each of ``orgs`` on the date ``on`` (default: :func:`as_of`):
+    one row per country, organisation and status (columns iso3, country, org_id, status, start), in the
+    order of ``orgs`` and then of the countries' names. Every status in ``memberships.csv`` counts
+    (member, participant, observer, dialogue partner, partner ...), not only membership."""
+    when = _as_timestamp(on)
+    df = table("memberships")
+    unknown = set(orgs) - set(table("organisations")["org_id"])
+    if unknown:
+        raise KeyError(f"unknown organisation(s) {sorted(unknown)}")
+    held = df["org_id"].isin(orgs) & (df["start"] <= when) & (df["end"].isna() | (when < df["end"]))
+    out = df.loc[held, ["iso3", "country", "org_id", "status", "start"]].copy()
+    out["org_rank"] = out["org_id"].map({org: i for i, org in enumerate(orgs)})
+    out = out.sort_values(["org_rank", "country", "status"]).drop(columns="org_rank")
+    return out.drop_duplicates(["iso3", "org_id", "status"]).reset_index(drop=True)
+
+
+def country_roles(on=None, orgs=BOOK_ORGS) -> pd.DataFrame:
+    """One row per country holding any status in ``orgs`` on ``on``: iso3, country, one column per
+    organisation with the status code held there (empty string where none; statuses joined by ';' in
+    the rare case of two at once), ``roles`` (e.g. "ARF participant; SCO member", in the order of
+    ``orgs``, status codes in words) and ``n_orgs`` (in how many of ``orgs`` it holds a role). Sorted
+    by ``n_orgs`` (most first), then name."""
+    from .gluing import STATUS_WORDS
+
+    long = roles(on, orgs)
+    rows = []
+    for iso3, group in long.groupby("iso3", sort=False):
+        row = {"iso3": iso3, "country": group["country"].iloc[0]}
+        words = []
+        for org in orgs:
+            held = group.loc[group["org_id"] == org, "status"].tolist()
+            row[org] = ";".join(held)
+            words += [f"{org} {STATUS_WORDS.get(s, s.replace('_', ' '))}" for s in held]
+        row["roles"] = "; ".join(words)
+        row["n_orgs"] = sum(bool(row[org]) for org in orgs)
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=["iso3", "country", *orgs, "roles", "n_orgs"])
+    return out.sort_values(["n_orgs", "country"], ascending=[False, True]).reset_index(drop=True)
+
+
+def enlargements(org: str, status: str = "member") -> pd.DataFrame:
+    """The days on which ``org`` gained countries in ``status`` after its first day (its founders are not
+    an enlargement): columns date, iso3 (list), countries (list of names), n; in date order."""
+    first = first_joined(org, status)
+    later = first[first["start"] > first["start"].min()]
+    grouped = later.groupby("start", sort=True).agg(iso3=("iso3", list), countries=("country", list))
+    out = grouped.reset_index().rename(columns={"start": "date"})
+    out["n"] = out["iso3"].map(len)
+    return out[["date", "iso3", "countries", "n"]]
+
+
+#: Kinds of event in events.csv that mark an organisation's own milestones on the combined timeline.
+MILESTONE_KINDS = ("founding", "treaty", "declaration", "institution")
+#: The status that makes a country one of an organisation's own (ARF states "participate").
+CORE_STATUS = {"ARF": "participant"}
+
+
+def milestones(orgs=BOOK_ORGS, kinds=MILESTONE_KINDS, forerunners: dict | None = None) -> pd.DataFrame:
+    """The milestones of ``orgs`` on one table: the events of ``kinds`` in events.csv, and every
+    enlargement computed from memberships.csv (not from events, so that each admission is shown once
+    and the ARF's appear too). Columns date, org_id, kind (capitalised words), title, place.
+
+    Left out by rule, not by title: an event whose id ends in ``_alt`` (an alternative date for the same
+    act), an entry into force (the signing is shown), and an event its title says is not the
+    organisation's own (``(not an SCO body)``). ``forerunners`` maps a forerunner's org_id to the
+    organisation whose row its events join (e.g. ``{"SHANGHAI5": "SCO"}``), titles prefixed with its name.
+    """
+    forerunners = forerunners or {}
+    events = table("events").reset_index(drop=True)
+    org_names = table("organisations").set_index("org_id")["name"]
+    picked = events[events["org_id"].isin(list(orgs) + list(forerunners)) & events["kind"].isin(kinds)]
+    picked = picked[~picked["event_id"].str.endswith("_alt")
+                    & ~picked["title"].str.contains(r"\b(?:enters? into|in) (?:force|effect)\b", regex=True)
+                    & ~picked["title"].str.contains(r"\(not an? [^)]*\b(?:body|document)\)", regex=True)]
+    picked = picked.assign(title=[f"{org_names[o]}: {t}" if o in forerunners else t
+                                  for o, t in zip(picked["org_id"], picked["title"])],
+                           org_id=picked["org_id"].replace(forerunners))
+    rows = [picked[["date", "org_id", "kind", "title", "place"]]]
+    from .gluing import join_names
+
+    verbs = {("participant", False): "join as participants", ("participant", True): "joins as a participant",
+             ("member", False): "admitted as members", ("member", True): "admitted as a member"}
+    for org in orgs:
+        status = CORE_STATUS.get(org, "member")
+        for row in enlargements(org, status).itertuples():
+            rows.append(pd.DataFrame([{"date": row.date, "org_id": org, "kind": "enlargement",
+                                       "title": f"{join_names(row.countries)} {verbs[status, row.n == 1]}",
+                                       "place": ""}]))
+    out = pd.concat(rows, ignore_index=True)
+    out["kind"] = out["kind"].str.capitalize()
+    out["place"] = out["place"].fillna("")
+    out["org_rank"] = out["org_id"].map({org: i for i, org in enumerate(orgs)})
+    return out.sort_values(["org_rank", "date", "title"]).drop(columns="org_rank").reset_index(drop=True)

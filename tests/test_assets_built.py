@@ -63,7 +63,7 @@ def test_each_page_names_only_the_scripts_it_needs(page):
 
 def test_some_pages_have_maths_widgets_and_charts_and_some_have_none():
     texts = {p.relative_to(HTML).as_posix(): p.read_text(encoding="utf-8") for p in pages()}
-    assert WIDGET_VIEW in texts["chapters/asean.html"] and 'class="math' in texts["chapters/decisions.html"]
+    assert WIDGET_VIEW in texts["chapters/expansion.html"] and 'class="math' in texts["chapters/decisions.html"]
     assert not any(WIDGET_VIEW in texts[p] or 'class="math' in texts[p] for p in ("chapters/arf.html", "intro.html"))
 
 
@@ -91,11 +91,11 @@ def test_a_prose_page_fetches_no_maths_widgets_or_chart_library(visit):
 
 
 def test_the_widget_manager_loads_only_when_a_widget_is_near(visit):
-    page = visit("chapters/asean.html")
+    page = visit("chapters/expansion.html")
     loaded = "performance.getEntriesByType('resource').some(e => e.name.includes('embed-amd.js'))"
     assert page.page.evaluate(loaded) is False
     page.page.evaluate(f"document.querySelector('script[{WIDGET_VIEW}]').parentElement.scrollIntoView()")
-    page.page.locator(".widget-slider").first.wait_for(timeout=15000)
+    page.page.locator(".widget-select-multiple").first.wait_for(timeout=15000)
     assert page.page.evaluate(loaded) is True
     assert page.console_errors == []
 

@@ -92,14 +92,14 @@ def test_chapter_charts_are_all_there(visit, path, at_least):
     assert len(drawn) >= at_least
 
 
-def test_asean_widget_renders_from_saved_state(visit):
-    page = visit("chapters/asean.html")
+def test_a_widget_renders_from_saved_state(visit):
+    page = visit("chapters/expansion.html")
     # The widget manager loads only when a widget nears the viewport (secorgs/build/static/widgets-loader.js).
     page.page.evaluate("document.querySelector('script[type=\"application/vnd.jupyter.widget-view+json\"]')"
                        ".parentElement.scrollIntoView()")
-    slider = page.page.locator(".widget-slider").first
-    slider.wait_for(timeout=15000)
-    box = slider.bounding_box()
+    control = page.page.locator(".widget-select-multiple").first
+    control.wait_for(timeout=15000)
+    box = control.bounding_box()
     assert box and box["width"] > 0 and box["height"] > 0
 
 
