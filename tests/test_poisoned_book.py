@@ -122,12 +122,12 @@ def test_the_attack_reached_the_pages(browser, poisoned_site):
 
 
 def test_widget_state_with_markup_stays_data(browser, poisoned_site):
-    """The ASEAN widget prints member names from the data; they come back from its saved state as text."""
-    visit, missing = open_all_of(browser, f"{poisoned_site}chapters/asean.html")
+    """The expansion chapter's chooser lists countries from the data; they come back from its saved state as text."""
+    visit, missing = open_all_of(browser, f"{poisoned_site}chapters/expansion.html")
     try:
         assert not missing, missing
-        printed = visit.page.locator(".jupyter-widgets .widget-output").first.inner_text(timeout=15000)
-        assert ATTACK in printed
+        listed = visit.page.locator(".widget-select-multiple select").first.inner_text(timeout=15000)
+        assert ATTACK in listed
         assert visit.page.evaluate(INJECTED)["pwned"] is None
     finally:
         visit.close()
