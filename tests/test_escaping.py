@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from secorgs.build.pdf import HTML
+from secorgs.build.sphinx_assets import widget_state_body
 from secorgs.charts import book_renderer, script_json
 from secorgs.gluing import html_table
 
@@ -36,6 +37,17 @@ def test_a_chart_with_markup_in_its_data_has_one_script_and_no_tag_from_the_data
 def test_a_table_with_markup_in_its_data_shows_it_as_text():
     markup = html_table(pd.DataFrame({"country": [ATTACK], "n": [1]})).data
     assert "<img" not in markup and "<script" not in markup and "&lt;img" in markup
+
+
+def test_saved_widget_state_cannot_end_its_script():
+    from myst_nb.core.render import sanitize_script_content  # what myst-nb writes into the page
+
+    state = {"state": {"m": {"state": {"outputs": [{"text": ATTACK.upper() + " </script >"}]}}}}
+    written = sanitize_script_content(json.dumps(state))
+    assert re.search(r"</script", written, re.I), "myst-nb's own escape lets an upper-case tag through"
+    body = widget_state_body(written)
+    assert json.loads(body) == state
+    assert "<" not in body and ">" not in body
 
 
 @pytest.mark.browser

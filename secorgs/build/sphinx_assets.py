@@ -34,6 +34,7 @@ configuration, which name a CDN and are unused (no live kernel in the offline bo
 Jupyter Book adds twice, are dropped.
 """
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -42,10 +43,12 @@ from sphinx.builders.html._assets import _JavaScript
 from sphinx.errors import ConfigError
 
 from .. import FIGURES_DIR
+from ..charts import script_json
 from .vendor import VENDOR_DIR
 
 STATIC = Path(__file__).parent / "static"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_MANAGER = "vendor/@jupyter-widgets/html-manager/dist/embed-amd.js"
 REQUIRE = "vendor/require.min.js"
 MATH = re.compile(r'class="math[ "]')
@@ -56,6 +59,16 @@ SYNC = ("documentation_options.js",)
 def page_needs(body: str) -> dict:
     """What a page's HTML body shows that needs a script: maths, widgets, charts."""
     return {"math": bool(MATH.search(body)), "widgets": WIDGET_VIEW in body, "charts": bool(CHART.search(body))}
+
+
+def widget_state_body(body: str) -> str:
+    """The saved widget state, re-serialised so that no text in it can end its script element.
+
+    myst-nb escapes only a lower-case ``</script>``; the HTML parser also ends a script at
+    ``</SCRIPT>`` or ``</script `` and treats ``<!--<script>`` specially, so a country name or a printed
+    line from the data could otherwise break out of the JSON and run as markup.
+    """
+    return script_json(json.loads(body))
 
 
 def adjust_page_scripts(app, pagename, templatename, context, doctree):
@@ -73,6 +86,8 @@ def adjust_page_scripts(app, pagename, templatename, context, doctree):
             continue
         if body.startswith("window.MathJax") and not needs["math"]:
             continue
+        if js.attributes.get("type") == WIDGET_STATE:
+            js.attributes["body"] = widget_state_body(body)
         if mathjax and name.endswith(mathjax):
             if needs["math"]:
                 kept.append(_JavaScript("_static/mathjax-loader.js", priority=js.priority, defer="defer",
