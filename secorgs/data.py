@@ -269,7 +269,7 @@ def chair_rotation(org: str) -> pd.DataFrame:
 AREA_WORDS = {
     "regional_security": "regional security and stability", "terrorism": "terrorism", "extremism": "extremism",
     "separatism": "separatism", "drug_trafficking": "drug trafficking", "arms_trafficking": "arms trafficking",
-    "transnational_crime": "organised and transnational crime", "money_laundering": "money laundering",
+    "transnational_crime": "organised crime", "money_laundering": "money laundering",
     "illegal_migration": "illegal migration", "human_trafficking": "human trafficking",
     "conflict_prevention": "conflict prevention", "nonproliferation": "non-proliferation",
     "law_enforcement": "law enforcement", "economy": "the economy", "trade": "trade",
