@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import DATA_DIR, ROOT
-from .schema import TABLES, TABLES_BY_NAME, DataError, validate_dir
+from .schema import AGREEMENT_KINDS, COOPERATION_AREAS, TABLES, TABLES_BY_NAME, DataError, validate_dir
 
 _cache: dict[str, dict[str, pd.DataFrame]] = {}
 
@@ -363,3 +363,44 @@ def milestones(orgs=BOOK_ORGS, kinds=MILESTONE_KINDS, forerunners: dict | None =
     out["place"] = out["place"].fillna("")
     out["org_rank"] = out["org_id"].map({org: i for i, org in enumerate(orgs)})
     return out.sort_values(["org_rank", "date", "title"]).drop(columns="org_rank").reset_index(drop=True)
+
+
+#: Readers' words for the areas of cooperation (data/cooperation_areas.csv) and their fields.
+AREA_WORDS = {
+    "regional_security": "regional security and stability", "terrorism": "terrorism", "extremism": "extremism",
+    "separatism": "separatism", "drug_trafficking": "drug trafficking", "arms_trafficking": "arms trafficking",
+    "transnational_crime": "organised crime", "money_laundering": "money laundering",
+    "illegal_migration": "illegal migration", "human_trafficking": "human trafficking",
+    "conflict_prevention": "conflict prevention", "nonproliferation": "non-proliferation",
+    "law_enforcement": "law enforcement", "economy": "the economy", "trade": "trade",
+    "science_technology": "science and technology", "sustainable_development": "sustainable development",
+    "environment": "the environment", "culture": "culture", "education": "education", "health": "health",
+    "humanitarian_law": "humanitarian law", "humanitarian_affairs": "humanitarian affairs",
+    "emergency_response": "emergencies",
+}
+FIELD_WORDS = {"security": "security", "economic": "economic", "social": "social and humanitarian"}
+
+
+def cooperation_areas(org: str) -> pd.DataFrame:
+    """The areas that ``org``'s documents with each partner name: one row per partner and area, with
+    the area in words (``label``), its field (``field``, :data:`secorgs.schema.COOPERATION_AREAS`) and
+    the date of the first memorandum, joint declaration or agreement with that partner (``signed``)."""
+    areas = table("cooperation_areas").query("org_id == @org")
+    document_kinds = list(AGREEMENT_KINDS[:3])
+    documents = table("agreements").query("org_id == @org and kind in @document_kinds")
+    signed = documents.groupby("partner")["date"].min().rename("signed")
+    return (areas.assign(label=areas["area"].map(AREA_WORDS), field=areas["area"].map(COOPERATION_AREAS))
+            .join(signed, on="partner")
+            .sort_values(["signed", "area"]).reset_index(drop=True))
+
+
+def cooperation_matrix(org: str) -> pd.DataFrame:
+    """Every partner with recorded areas against every area any of them names, with ``named`` True
+    where that partner's document names the area: the cells of a partner-by-area matrix."""
+    areas = cooperation_areas(org)
+    partners = areas.drop_duplicates("partner")[["partner", "signed"]]
+    kinds = areas.drop_duplicates("area")[["area", "label", "field"]]
+    grid = partners.merge(kinds, how="cross")
+    named = areas[["partner", "area"]].assign(named=True)
+    grid = grid.merge(named, on=["partner", "area"], how="left")
+    return grid.assign(named=grid["named"].fillna(False).astype(bool))

@@ -58,6 +58,21 @@ class Table:
 SOURCE = Column("source", "sources",
                 "Where the fact comes from: keys of references.bib or URLs, separated by ';'")
 MEMBERSHIP_STATUSES = ("member", "observer", "dialogue_partner", "partner", "participant")
+#: Kinds of link in agreements.csv; the first three are documents that name areas of cooperation.
+AGREEMENT_KINDS = ("memorandum", "joint_declaration", "agreement", "observer_status")
+#: The areas of cooperation that cooperation_areas.csv may record, each with its field: the book's
+#: coding of the documents' wording (security, economic, or social and humanitarian).
+COOPERATION_AREAS = {
+    "regional_security": "security", "terrorism": "security", "extremism": "security",
+    "separatism": "security", "drug_trafficking": "security", "arms_trafficking": "security",
+    "transnational_crime": "security", "money_laundering": "security", "illegal_migration": "security",
+    "human_trafficking": "security", "conflict_prevention": "security", "nonproliferation": "security",
+    "law_enforcement": "security",
+    "economy": "economic", "trade": "economic", "science_technology": "economic",
+    "sustainable_development": "economic", "environment": "economic",
+    "culture": "social", "education": "social", "health": "social",
+    "humanitarian_law": "social", "humanitarian_affairs": "social", "emergency_response": "social",
+}
 
 TABLES = (
     Table(
@@ -192,12 +207,26 @@ TABLES = (
             Column("org_id", "code", "Organisation", references="organisations.org_id"),
             Column("partner", "code", "The other organisation or body: an org_id of organisations.csv or the "
                    "short code of a body outside the book (UNGA, CIS, CSTO)"),
-            Column("kind", "enum", "Kind of link", values=("memorandum", "observer_status", "agreement")),
+            Column("kind", "enum", "Kind of link", values=AGREEMENT_KINDS),
             Column("date", "date", "Date signed or granted (ISO 8601)"),
             Column("title", "text", "What was agreed"),
             SOURCE,
         ),
         key=("org_id", "partner", "kind", "date"),
+    ),
+    Table(
+        "cooperation_areas", "The areas of cooperation that a memorandum or joint declaration with a partner names: "
+        "one row per area, from the document's text or an official summary of it.",
+        (
+            Column("org_id", "code", "Organisation", references="organisations.org_id"),
+            Column("partner", "code", "The partner: a partner of the organisation in data/agreements.csv",
+                   references="agreements.partner"),
+            Column("area", "enum", "Area of cooperation the document names, in the book's words",
+                   values=tuple(COOPERATION_AREAS)),
+            SOURCE,
+            Column("note", "text", "The document's own wording, and which document", required=False),
+        ),
+        key=("org_id", "partner", "area"),
     ),
     Table(
         "exercises", "SCO joint military exercises.",
@@ -831,6 +860,19 @@ def region_problems(table: Table, df: pd.DataFrame) -> list[Problem]:
             for r in odd.to_dict("records")]
 
 
+def area_problems(table: Table, frames: dict) -> list[Problem]:
+    """An area of cooperation belongs to a document: the organisation and partner must have signed a
+    memorandum, joint declaration or agreement in data/agreements.csv (an observer status names no areas)."""
+    areas = _rows(frames[table.name])
+    links = frames["agreements"]
+    documents = links[links["kind"].isin(AGREEMENT_KINDS[:3])][["org_id", "partner"]].drop_duplicates()
+    m = areas.merge(documents.assign(_signed=True), on=["org_id", "partner"], how="left")
+    return [Problem(table.file, r["_row"], "partner",
+                    f"{r['org_id']} and {r['partner']} signed no memorandum, joint declaration or agreement "
+                    "in data/agreements.csv")
+            for r in m[m["_signed"].isna() & (m["partner"] != "")].to_dict("records")]
+
+
 def chair_problems(table: Table, frames: dict) -> list[Problem]:
     """The chair of an organisation in a year is one of its members in that year."""
     chairs = _rows(frames[table.name])
@@ -930,6 +972,7 @@ def cross_problems(tables: dict[str, Table], frames: dict[str, pd.DataFrame], co
         ("exercises", (), lambda t: host_problems(t, frames[t.name])),
         ("chairs", ("memberships",), lambda t: chair_problems(t, frames)),
         ("claims", ("events", "organisations", "countries", "treaty_parties"), lambda t: claim_problems(t, frames[t.name], context)),
+        ("cooperation_areas", ("agreements",), lambda t: area_problems(t, frames)),
     ]
     for name, column in (("memberships", "start"), ("events", "date"), ("agreements", "date"),
                          ("officeholders", "start"), ("chairs", "year")):
