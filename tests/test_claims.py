@@ -170,3 +170,11 @@ def test_every_claim_with_a_measure_gets_an_answer():
     table = claims.verdicts().merge(data.table("claims")[["claim_id", "measure"]], on="claim_id")
     unanswered = table[(table["verdict"] == "not checkable") & (table["measure"] != "none")]
     assert unanswered.empty, unanswered[["claim_id", "reason"]].to_string()
+
+
+def test_a_claim_the_data_cannot_answer_says_why():
+    # 'not checkable' is a verdict only with a reason a reader can follow up.
+    claims_file = data.table("claims")
+    unanswerable = claims_file[claims_file["measure"] == "none"]
+    silent = unanswerable[unanswerable["note"].fillna("").str.strip() == ""]
+    assert silent.empty, f"claims marked 'none' without a note: {', '.join(silent['claim_id'])}"
