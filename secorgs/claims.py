@@ -12,12 +12,32 @@ Each claim names, in its ``measure`` column, how the data answer it:
 ``place ORG YEAR``              the places of the organisation's dated events in YEAR
 ``parties TREATY [CONTINENT]``  number of parties to TREATY on ``refers_to`` (only those in a UN continent, if given)
 ``none``                        the book's data cannot answer the claim (verdict: not checkable)
+``seat ORG``                    where the organisation's secretariat sits (a name)
+``rule ORG BODY``               how the body whose name starts with BODY decides (a name, such as consensus)
+``meets ORG BODY``              how many times a year that body meets
+``bodies ORG PHRASE``           number of the organisation's bodies whose name or composition contains PHRASE
+``where ORG TITLE``             the place of the organisation's event whose title starts with TITLE
+``acronym ORG ABBR``            the title of the organisation's event that spells out ABBR in brackets
+``occurred ORG KIND PHRASE``    number of the organisation's events of KIND (``any`` for all) whose title
+                                contains PHRASE, dated on or before ``refers_to``
+``unbound TREATY ORG STATUS``   number of countries that entered STATUS after TREATY was signed (up to
+                                ``refers_to``) without being a party to TREATY on the day they entered
+``outside ORG STATUS TREATY``   number of countries in STATUS on ``refers_to`` that were not parties to TREATY
+``agreed ORG PARTNER``          the date of the first agreement (data/agreements.csv) between ORG and PARTNER
+``memoranda ORG PARTNERS``      how many of PARTNERS (comma-separated) had signed a memorandum with ORG
+``exercise_year RANK [PREFIX]`` the year of the first, last or largest (most troops) SCO exercise held by
+                                ``refers_to`` (only those whose name starts with PREFIX, if given)
+``exercise_parties NAME``       number of countries taking part in the exercise NAME
+``exercise_host NAME``          the host countries of the exercise NAME (names)
+``troops NAME``                 the troops the exercise NAME involved, as the range the sources give
+``took_part ISO3``              share of the SCO exercises held by ``refers_to`` in which ISO3 took part
+``term ORG OFFICE``             the usual length of a term in OFFICE, in whole years
 ``share ORG STATUS INDICATOR``  the share of the world's INDICATOR held by countries in STATUS (several
                                 statuses separated by commas) in the year of ``refers_to`` (or the
                                 latest year with complete data before it)
 
 The verdict compares the asserted value with the computed one as the claim's ``quantity`` says:
-counts exactly, places by name, dates to the day, months to the month, years to the year, ratios to within
+counts exactly (or inside the range the sources give), places and names by name, dates to the day, months to the month, years to the year, ratios to within
 half a percentage point, shares to within :data:`SHARE_TOLERANCE` of a round figure, or inside a
 range written ``low..high`` for words such as "almost half".
 """
@@ -55,8 +75,25 @@ MEASURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "event": (("org", "title"), ("date", "month", "year")),
     "place": (("org", "year"), ("place",)),
     "parties": (("treaty", "continent?"), ("count",)),
-    "none": ((), ("count", "date", "month", "year", "share", "ratio", "place")),
+    "none": ((), ("count", "date", "month", "year", "share", "ratio", "place", "name")),
     "share": (("org", "statuses", "indicator"), ("share",)),
+    "seat": (("org",), ("name",)),
+    "rule": (("org", "body"), ("name",)),
+    "meets": (("org", "body"), ("count",)),
+    "bodies": (("org", "phrase"), ("count",)),
+    "where": (("org", "title"), ("name",)),
+    "acronym": (("org", "abbr"), ("name",)),
+    "occurred": (("org", "kind", "phrase"), ("count",)),
+    "unbound": (("treaty", "org", "status"), ("count",)),
+    "outside": (("org", "status", "treaty"), ("count",)),
+    "agreed": (("org", "partner"), ("date", "month", "year")),
+    "memoranda": (("org", "partners"), ("count",)),
+    "exercise_year": (("rank", "prefix?"), ("year",)),
+    "exercise_parties": (("name",), ("count",)),
+    "exercise_host": (("name",), ("name",)),
+    "troops": (("name",), ("count",)),
+    "took_part": (("iso3",), ("share",)),
+    "term": (("org", "office"), ("count",)),
 }
 
 _DECIMAL = re.compile(r"-?\d+(\.\d+)?")
@@ -67,6 +104,7 @@ _ASSERTED = {
     "year": (re.compile(r"\d{4}"), "a year YYYY"),
     "ratio": (_DECIMAL, "a decimal number such as 0.25 (for 25%)"),
     "place": (re.compile(r"\S.*"), "a place name"),
+    "name": (re.compile(r"\S.*"), "a name or a word such as consensus"),
 }
 
 
@@ -117,6 +155,8 @@ def compute(measure: str, refers_to: pd.Timestamp):
     kind, a = parse_measure(measure)
     if kind == "none":
         raise LookupError("no data in this book measure this")
+    if kind in _MORE:
+        return _MORE[kind](a, refers_to)
     if kind == "region_share":
         regions = data.with_regions(data.members(a["org"], refers_to, tuple(a["statuses"].split(","))))["region"]
         if regions.empty:
@@ -163,9 +203,199 @@ def compute(measure: str, refers_to: pd.Timestamp):
     return data.share_of_world(codes, year, a["indicator"])
 
 
+def _spaced(text: str) -> str:
+    return text.replace("_", " ")
+
+
+def _one(found: pd.DataFrame, what: str) -> pd.Series:
+    if len(found) != 1:
+        raise LookupError(f"{len(found)} rows match {what}")
+    return found.iloc[0]
+
+
+def _body(a) -> pd.Series:
+    bodies = data.table("bodies")
+    return _one(bodies[(bodies["org_id"] == a["org"]) & bodies["body"].str.startswith(_spaced(a["body"]))],
+                f"body {a['body']!r} of {a['org']}")
+
+
+def _event(a) -> pd.Series:
+    events = data.table("events")
+    return _one(events[(events["org_id"] == a["org"]) & events["title"].str.startswith(_spaced(a["title"]))],
+                f"event {a['title']!r} of {a['org']}")
+
+
+def _occurred(a, on):
+    events = data.table("events")
+    found = events[(events["org_id"] == a["org"]) & (events["date"] <= on)
+                   & events["title"].str.contains(_spaced(a["phrase"]), case=False, regex=False)]
+    if a["kind"] != "any":
+        found = found[found["kind"] == a["kind"]]
+    return len(found)
+
+
+def _unbound(a, on):
+    """Countries that entered STATUS after the treaty was signed without being parties that day."""
+    treaty = data.table("treaty_parties")
+    treaty = treaty[treaty["treaty"] == a["treaty"]]
+    if treaty.empty:
+        raise LookupError(f"no parties to {a['treaty']}")
+    joined = data.first_joined(a["org"], a["status"])
+    joined = joined[(joined["start"] > treaty["date"].min()) & (joined["start"] <= on)]
+    party_since = treaty.groupby("party")["date"].min()
+    return int(sum(not (iso3 in party_since.index and party_since[iso3] <= start)
+                   for iso3, start in zip(joined["iso3"], joined["start"])))
+
+
+def _outside(a, on):
+    held = set(data.members(a["org"], on, a["status"])["iso3"])
+    if not held:
+        raise LookupError(f"{a['org']} had no countries in status {a['status']} on {on:%Y-%m-%d}")
+    return len(held - set(data.parties(a["treaty"], on)["party"]))
+
+
+def _agreements(a, on=None):
+    links = data.table("agreements")
+    pair = {a["org"], a["partner"]} if "partner" in a else None
+    if pair:
+        links = links[links["org_id"].isin(pair) & links["partner"].isin(pair)]
+    return links if on is None else links[links["date"] <= on]
+
+
+def _agreed(a, on):
+    links = _agreements(a)
+    if links.empty:
+        raise LookupError(f"no agreement between {a['org']} and {a['partner']}")
+    return links["date"].min()
+
+
+def _memoranda(a, on):
+    links = data.table("agreements")
+    links = links[(links["kind"] == "memorandum") & (links["date"] <= on)
+                  & (((links["org_id"] == a["org"]) & links["partner"].isin(a["partners"].split(",")))
+                     | ((links["partner"] == a["org"]) & links["org_id"].isin(a["partners"].split(","))))]
+    return len((set(links["org_id"]) | set(links["partner"])) - {a["org"]})
+
+
+def _exercises(on) -> pd.DataFrame:
+    held = data.table("exercises")
+    held = held[held["year"] <= on.year]
+    if held.empty:
+        raise LookupError(f"no exercise by {on.year}")
+    return held
+
+
+def _exercise(name: str) -> pd.Series:
+    held = data.table("exercises")
+    return _one(held[held["name"] == _spaced(name)], f"exercise {_spaced(name)!r}")
+
+
+def _codes(value) -> list[str]:
+    """ISO3 codes of a list column (typed as a list; a raw 'A;B' string is split)."""
+    if isinstance(value, str):
+        return [c for c in value.split(";") if c]
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _exercise_year(a, on):
+    held = _exercises(on)
+    if "prefix" in a:
+        held = held[held["name"].str.startswith(_spaced(a["prefix"]))]
+    if held.empty:
+        raise LookupError(f"no exercise named {_spaced(a.get('prefix', ''))!r} by {on.year}")
+    if a["rank"] == "largest":
+        return int(held.loc[held["troops_high"].astype(float).idxmax(), "year"])
+    if a["rank"] not in ("first", "last"):
+        raise LookupError(f"rank {a['rank']!r} is not first, last or largest")
+    return int(held["year"].min() if a["rank"] == "first" else held["year"].max())
+
+
+def _host(a, on):
+    names = data.table("countries").set_index("iso3")["name"]
+    return ", ".join(names[c] for c in _codes(_exercise(a["name"])["host"]))
+
+
+def _troops(a, on):
+    row = _exercise(a["name"])
+    if pd.isna(row["troops_low"]):
+        raise LookupError(f"no troop numbers for {row['name']}")
+    return int(row["troops_low"]), int(row["troops_high"])
+
+
+def _took_part(a, on):
+    held = _exercises(on)
+    return float(held["participants"].map(lambda p: a["iso3"] in _codes(p)).mean())
+
+
+def _term(a, on):
+    held = data.table("officeholders")
+    held = held[(held["org_id"] == a["org"]) & (held["office"] == _spaced(a["office"])) & held["end"].notna()]
+    if held.empty:
+        raise LookupError(f"no completed term of {a['office']} in {a['org']}")
+    years = ((held["end"] - held["start"]).dt.days / 365.25).round().astype(int)
+    return int(years.mode().iloc[0])
+
+
+def _seat(a, on):
+    seat = data.organisation(a["org"])["secretariat"]
+    if not isinstance(seat, str) or not seat:
+        raise LookupError(f"{a['org']} has no secretariat in data/organisations.csv")
+    return seat
+
+
+def _acronym(a, on):
+    events = data.table("events")
+    found = events[(events["org_id"] == a["org"]) & events["title"].str.contains(f"({a['abbr']})", regex=False)]
+    return _one(found, f"an event of {a['org']} spelling out {a['abbr']}")["title"]
+
+
+def _bodies(a, on):
+    bodies = data.table("bodies")
+    bodies = bodies[bodies["org_id"] == a["org"]]
+    if bodies.empty:
+        raise LookupError(f"no bodies of {a['org']} in data/bodies.csv")
+    text = (bodies["body"] + " " + bodies["composition"].fillna("")).str.lower()
+    return int(text.str.contains(_spaced(a["phrase"]).lower(), regex=False).sum())
+
+
+def _meets(a, on):
+    times = _body(a)["meetings_per_year"]
+    if pd.isna(times):
+        raise LookupError(f"no meeting frequency for {a['body']}")
+    return int(times)
+
+
+_MORE = {
+    "seat": _seat,
+    "rule": lambda a, on: _body(a)["decision_rule"],
+    "meets": _meets,
+    "bodies": _bodies,
+    "where": lambda a, on: _event(a)["place"] or _fail(f"event {a['title']!r} records no place"),
+    "acronym": _acronym,
+    "occurred": _occurred,
+    "unbound": _unbound,
+    "outside": _outside,
+    "agreed": _agreed,
+    "memoranda": _memoranda,
+    "exercise_year": _exercise_year,
+    "exercise_parties": lambda a, on: len(_codes(_exercise(a["name"])["participants"])),
+    "exercise_host": _host,
+    "troops": _troops,
+    "took_part": _took_part,
+    "term": _term,
+}
+
+
+def _fail(message: str):
+    raise LookupError(message)
+
+
 def _as_text(value, quantity: str) -> str:
     if isinstance(value, str):
         return value
+    if isinstance(value, tuple):
+        low, high = value
+        return str(low) if low == high else f"{low} to {high}"
     if isinstance(value, pd.Timestamp):
         return {"date": f"{value:%Y-%m-%d}", "month": f"{value:%Y-%m}"}.get(quantity, str(value.year))
     if quantity in ("share", "ratio"):
@@ -176,6 +406,8 @@ def _as_text(value, quantity: str) -> str:
 def agrees(quantity: str, asserted: str, actual) -> bool:
     value = parse_asserted(quantity, asserted)
     if quantity == "count":
+        if isinstance(actual, tuple):  # the range the sources give
+            return actual[0] <= value <= actual[1]
         return value == int(actual)
     if quantity == "date":
         return value == actual
@@ -187,6 +419,8 @@ def agrees(quantity: str, asserted: str, actual) -> bool:
         return abs(value - actual) <= RATIO_TOLERANCE
     if quantity == "place":
         return value in actual.split(", ")
+    if quantity == "name":
+        return value.lower() in actual.lower()
     if isinstance(value, tuple):  # a share given as a range, for words such as "almost half"
         low, high = value
         return low <= actual <= high

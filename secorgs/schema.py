@@ -192,9 +192,11 @@ TABLES = (
             Column("source", "sources", "The text making the claim: a key of references.bib"),
             Column("claim", "text", "The claim, paraphrased (not quoted)"),
             Column("quantity", "enum", "What kind of value it asserts, and so how it is compared",
-                   values=("count", "date", "month", "year", "share", "ratio", "place")),
+                   values=("count", "date", "month", "year", "share", "ratio", "place", "name")),
             Column("measure", "text", "How the data answer it (see secorgs/claims.py): count, joined, founded, "
-                   "growth, share, region_share, holds, event, place or none"),
+                   "growth, share, region_share, holds, event, place, seat, rule, meets, bodies, where, acronym, "
+                   "occurred, unbound, outside, agreed, memoranda, exercise_year, exercise_parties, exercise_host, "
+                   "troops, took_part, term or none"),
             Column("asserted", "text", "The value the text asserts: a number, a share (0-1), YYYY-MM-DD, YYYY-MM or YYYY"),
             Column("refers_to", "date", "The date the claim describes, as far as the text shows it"),
             Column("note", "text", "How the claim is read", required=False),

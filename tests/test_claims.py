@@ -107,3 +107,74 @@ def test_treaty_party_counts_and_a_continent_filter():
     assert claims.check(claim("count", "parties TAC Europe", "0", "2004-11-28")).verdict == "supported"
     assert claims.check(claim("count", "parties TAC Europe", "1", "2006-12-31")).verdict == "supported"
     assert claims.check(claim("count", "parties TAC Europe", "2", "2007-01-13")).verdict == "supported"
+
+
+def test_names_compare_without_case_and_within_a_longer_name():
+    # The SCO Charter provides for consensus; the Secretariat sits in Beijing (data/organisations.csv).
+    assert claims.check(claim("name", "rule SCO Council_of_Heads_of_State", "Consensus", "2020-01-01")).verdict == "supported"
+    wrong = claims.check(claim("name", "rule SCO Council_of_Heads_of_State", "majority vote", "2020-01-01"))
+    assert (wrong.verdict, wrong.actual) == ("wrong", "consensus")
+    assert claims.check(claim("name", "seat SCO", "Beijing", "2020-01-01")).verdict == "supported"
+    assert claims.check(claim("name", "seat SCO", "Moscow", "2020-01-01")).verdict == "wrong"
+
+
+def test_a_measure_that_names_nothing_is_not_checkable():
+    result = claims.check(claim("name", "rule SCO Council_of_Nothing", "consensus", "2020-01-01"))
+    assert result.verdict == "not checkable" and "Council_of_Nothing" in result.reason
+    assert claims.check(claim("name", "seat ARF", "Jakarta", "2020-01-01")).verdict == "supported"
+
+
+def test_events_are_counted_only_up_to_the_date_described():
+    # The Thai-Cambodian clashes at Preah Vihear (February 2011) are recorded as an ASEAN crisis.
+    before = claims.compute("occurred ASEAN crisis Preah_Vihear", pd.Timestamp("2010-12-31"))
+    after = claims.compute("occurred ASEAN crisis Preah_Vihear", pd.Timestamp("2011-12-31"))
+    assert before == 0 and after >= 1
+    assert claims.compute("occurred ASEAN treaty Preah_Vihear", pd.Timestamp("2025-12-31")) == 0
+
+
+def test_unbound_counts_entrants_that_had_not_joined_the_treaty():
+    events = data.table("treaty_parties")
+    tac = events[events["treaty"] == "TAC"].groupby("party")["date"].min()
+    joined = data.first_joined("ASEAN").set_index("iso3")["start"]
+    late = [c for c, start in joined.items() if start > tac.min() and (c not in tac.index or tac[c] > start)]
+    assert claims.compute("unbound TAC ASEAN member", pd.Timestamp("2030-01-01")) == len(late)
+    # every one of the ARF participants on a date either is a TAC party then or is counted as outside
+    on = pd.Timestamp("2005-12-31")
+    arf = set(data.members("ARF", on, "participant")["iso3"])
+    outside = arf - set(data.parties("TAC", on)["party"])
+    assert claims.compute("outside ARF participant TAC", on) == len(outside) > 0
+
+
+def test_troop_ranges_accept_any_figure_inside_them():
+    held = data.table("exercises").set_index("name")
+    low, high = int(held.loc["Peace Mission 2005", "troops_low"]), int(held.loc["Peace Mission 2005", "troops_high"])
+    assert low < high
+    inside = claims.check(claim("count", "troops Peace_Mission_2005", str((low + high) // 2), "2010-01-01"))
+    outside = claims.check(claim("count", "troops Peace_Mission_2005", str(high + 1), "2010-01-01"))
+    assert (inside.verdict, outside.verdict) == ("supported", "wrong")
+    assert inside.actual == f"{low} to {high}"
+
+
+def test_exercise_years_follow_the_date_described():
+    held = data.table("exercises")
+    assert claims.compute("exercise_year first", pd.Timestamp("2030-01-01")) == held["year"].min()
+    assert claims.compute("exercise_year last", pd.Timestamp("2014-12-31")) == held.loc[held["year"] <= 2014, "year"].max()
+    # Uzbekistan's share of exercises is the share of rows listing it among the participants
+    upto = held[held["year"] <= 2023]
+    share = upto["participants"].map(lambda p: "UZB" in list(p)).mean()
+    assert claims.compute("took_part UZB", pd.Timestamp("2023-12-31")) == pytest.approx(share)
+
+
+def test_every_claim_with_a_measure_gets_an_answer():
+    # A typo in a measure would otherwise turn a checkable claim into 'not checkable' without notice.
+    table = claims.verdicts().merge(data.table("claims")[["claim_id", "measure"]], on="claim_id")
+    unanswered = table[(table["verdict"] == "not checkable") & (table["measure"] != "none")]
+    assert unanswered.empty, unanswered[["claim_id", "reason"]].to_string()
+
+
+def test_a_claim_the_data_cannot_answer_says_why():
+    # 'not checkable' is a verdict only with a reason a reader can follow up.
+    claims_file = data.table("claims")
+    unanswerable = claims_file[claims_file["measure"] == "none"]
+    silent = unanswerable[unanswerable["note"].fillna("").str.strip() == ""]
+    assert silent.empty, f"claims marked 'none' without a note: {', '.join(silent['claim_id'])}"
