@@ -27,6 +27,8 @@ from .gluing import STATUS_WORDS, readable_frame
 #: Okabe & Ito (2008) colours, distinguishable with the common forms of colour blindness.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 ORG_COLOURS = {"ASEAN": "#0072B2", "ARF": "#009E73", "SCO": "#D55E00", "SHANGHAI5": "#E69F00"}
+#: What readers see for an organisation whose code is not its name.
+ORG_LABELS = {"SHANGHAI5": "Shanghai Five"}
 WORLD_MAP_FILE = "countries-50m.json"
 WORLD_MAP_SOURCE = ROOT / "node_modules" / "world-atlas" / WORLD_MAP_FILE
 WIDTH = 620
@@ -307,15 +309,20 @@ def timeline(joined: pd.DataFrame, title: str, description: str, colour: str = "
 
 def step_counts(counts: pd.DataFrame, title: str, description: str, y_title: str = "Members") -> alt.Chart:
     """Step chart of ``count`` by ``year``; several organisations when ``counts`` has an ``org`` column."""
-    colour = (alt.Color("org:N", title="Organisation",
-                        scale=alt.Scale(domain=list(ORG_COLOURS), range=list(ORG_COLOURS.values())))
-              if "org" in counts else alt.value(OKABE_ITO[0]))
+    by_org = "org" in counts
+    if by_org:
+        counts = counts.assign(organisation=counts["org"].map(lambda org: ORG_LABELS.get(org, org)))
+    colour = (alt.Color("organisation:N", title="Organisation",
+                        scale=alt.Scale(domain=[ORG_LABELS.get(org, org) for org in ORG_COLOURS],
+                                        range=list(ORG_COLOURS.values())))
+              if by_org else alt.value(OKABE_ITO[0]))
     return alt.Chart(counts).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
         x=alt.X("year:Q", title="Year (as of 31 December)", axis=alt.Axis(format="d")),
         y=alt.Y("count:Q", title=y_title),
         color=colour,
-        tooltip=["year:Q", "count:Q"] + (["org:N"] if "org" in counts else []),
+        tooltip=["year:Q", "count:Q"] + ([alt.Tooltip("organisation:N", title="Organisation")] if by_org else []),
     ).properties(width=WIDTH, height=260, title=title, description=description)
+
 
 
 def member_map(spells: pd.DataFrame, title: str, description: str, first_year: int, last_year: int,

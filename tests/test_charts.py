@@ -170,3 +170,14 @@ def test_org_chart_rows_never_overlap_and_names_fit_a_phone():
     tops, bottoms = nodes["py"] - lines * 7.5, nodes["py"] + lines * 7.5
     assert (tops.iloc[1:].values >= bottoms.iloc[:-1].values).all()
     assert nodes["depth"].iloc[0] == 0 and set(nodes["body"]) == set(bodies.loc[bodies["org_id"] == "ASEAN", "body"])
+
+
+def test_organisation_codes_read_as_names_in_the_legend_and_tooltip():
+    import vl_convert as vlc
+
+    counts = pd.DataFrame({"year": [1996, 1997, 2001], "count": [5, 5, 6], "org": ["SHANGHAI5", "SHANGHAI5", "SCO"]})
+    spec = charts.step_counts(counts, "Members", "d").to_dict()
+    svg = vlc.vegalite_to_svg(spec)
+    assert "Shanghai Five" in svg and "SHANGHAI5" not in svg
+    tooltip_fields = [t["field"] for t in spec["encoding"]["tooltip"]]
+    assert "org" not in tooltip_fields and "organisation" in tooltip_fields
