@@ -113,7 +113,7 @@ def test_markup_in_the_data_is_shown_as_text_and_never_runs(browser, poisoned_si
 def test_the_attack_reached_the_pages(browser, poisoned_site):
     """Without this the test above could pass because the data never reached a page."""
     shown = []
-    for name in ("asean", "sco_history", "arf"):
+    for name in ("setting", "sco_history", "arf"):
         visit, _ = open_all_of(browser, f"{poisoned_site}chapters/{name}.html")
         try:
             shown.append(visit.page.evaluate(INJECTED)["shown"])
@@ -128,6 +128,7 @@ def test_widget_state_with_markup_stays_data(browser, poisoned_site):
     try:
         assert not missing, missing
         listed = visit.page.locator(".widget-select-multiple select").first.inner_text(timeout=15000)
+        listed = listed.replace("\xa0", " ")  # the widget shows spaces in option labels as no-break spaces
         assert ATTACK in listed
         assert visit.page.evaluate(INJECTED)["pwned"] is None
     finally:
