@@ -22,7 +22,7 @@ import pandas as pd
 import pycountry
 
 from . import FIGURES_DIR, ROOT
-from .gluing import STATUS_WORDS, readable_frame
+from .gluing import STATUS_WORDS, readable_frame, status_word
 
 #: Okabe & Ito (2008) colours, distinguishable with the common forms of colour blindness.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -322,7 +322,6 @@ def step_counts(counts: pd.DataFrame, title: str, description: str, y_title: str
         color=colour,
         tooltip=["year:Q", "count:Q"] + ([alt.Tooltip("organisation:N", title="Organisation")] if by_org else []),
     ).properties(width=WIDTH, height=260, title=title, description=description)
-
 
 
 def member_map(spells: pd.DataFrame, title: str, description: str, first_year: int, last_year: int,
@@ -671,10 +670,6 @@ def on_served_map(iso3: str, continent: str | None) -> bool:
     return iso_numeric(iso3) is not None and continent not in OFF_MAP_CONTINENTS and iso3 not in OFF_MAP_ISO3
 
 
-def _status_word(code: str) -> str:
-    return STATUS_WORDS.get(code, code.replace("_", " "))
-
-
 #: Panel titles (13 px bold) are broken into lines of at most this many characters, so they fit a phone.
 PANEL_TITLE_CHARS = round(TITLE_CHARS * 15 / 13)
 
@@ -692,7 +687,7 @@ def roles_map(roles: pd.DataFrame, title: str, description: str, panel_titles: d
     that fit a phone.
     """
     df = roles.copy()
-    df["word"] = df["status"].map(_status_word)
+    df["word"] = df["status"].map(status_word)
     orgs = list(panel_titles)
     rank = {org: i for i, org in enumerate(orgs)}
     every = (df.assign(rank=df["org_id"].map(rank)).sort_values(["rank", "word"])
@@ -706,8 +701,8 @@ def roles_map(roles: pd.DataFrame, title: str, description: str, panel_titles: d
     spare = [c for c in OKABE_ITO if c not in STATUS_COLOURS.values()] + ["#999999", "#882255", "#44AA99"]
     palette = {**STATUS_COLOURS, **{s: spare[i % len(spare)] for i, s in enumerate(extra)}}
     order = known + extra
-    colour = alt.Color("status:N", title=None, sort=[_status_word(s) for s in order],
-                       scale=alt.Scale(domain=[_status_word(s) for s in order], range=[palette[s] for s in order]),
+    colour = alt.Color("status:N", title=None, sort=[status_word(s) for s in order],
+                       scale=alt.Scale(domain=[status_word(s) for s in order], range=[palette[s] for s in order]),
                        legend=alt.Legend(columns=2, symbolType="square"))
     west, south, east, north = box
     fit = {"type": "Feature", "properties": {},
@@ -738,12 +733,10 @@ def roles_map(roles: pd.DataFrame, title: str, description: str, panel_titles: d
                 align="left", baseline="bottom", fontSize=11, color="#333", lineBreak="\n", lineHeight=14,
             ).encode(x=alt.value(2), y=alt.value(height - 2), text="note:N"))
         heading, subtitle = (panel_titles[org], None) if isinstance(panel_titles[org], str) else panel_titles[org]
+        below = ({"subtitle": textwrap.wrap(subtitle, PANEL_TITLE_CHARS, break_long_words=False),
+                  "subtitleFontSize": 12} if subtitle else {})
         panel_title = alt.TitleParams(textwrap.wrap(heading, PANEL_TITLE_CHARS, break_long_words=False),
-                                      anchor="start", fontSize=13, fontWeight="bold")
-        if subtitle:
-            panel_title = alt.TitleParams(panel_title.text, anchor="start", fontSize=13, fontWeight="bold",
-                                          subtitle=textwrap.wrap(subtitle, PANEL_TITLE_CHARS, break_long_words=False),
-                                          subtitleFontSize=12)
+                                      anchor="start", fontSize=13, fontWeight="bold", **below)
         panels.append(alt.layer(*layers).project("mercator", fit=fit).properties(
             width=WIDTH, height=height, title=panel_title))
     return alt.vconcat(*panels, spacing=18).resolve_scale(color="shared").properties(

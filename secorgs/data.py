@@ -90,12 +90,16 @@ def spells(org: str, status: str | tuple[str, ...] = "member") -> pd.DataFrame:
     return df[(df["org_id"] == org) & df["status"].isin(statuses)]
 
 
+def _held_on(spells_df: pd.DataFrame, on) -> pd.Series:
+    """Which rows of ``memberships`` are in force on the date ``on`` (default: :func:`as_of`)."""
+    when = _as_timestamp(on)
+    return (spells_df["start"] <= when) & (spells_df["end"].isna() | (when < spells_df["end"]))
+
+
 def members(org: str, on=None, status: str | tuple[str, ...] = "member") -> pd.DataFrame:
     """Rows of ``memberships`` for ``org`` whose status holds on the date ``on`` (default: :func:`as_of`)."""
-    when = _as_timestamp(on)
     df = spells(org, status)
-    held = (df["start"] <= when) & (df["end"].isna() | (when < df["end"]))
-    return df[held].sort_values(["start", "iso3"]).reset_index(drop=True)
+    return df[_held_on(df, on)].sort_values(["start", "iso3"]).reset_index(drop=True)
 
 
 def member_count(org: str, on=None, status: str | tuple[str, ...] = "member") -> int:
@@ -274,12 +278,11 @@ def roles(on=None, orgs=BOOK_ORGS) -> pd.DataFrame:
     one row per country, organisation and status (columns iso3, country, org_id, status, start), in the
     order of ``orgs`` and then of the countries' names. Every status in ``memberships.csv`` counts
     (member, participant, observer, dialogue partner, partner ...), not only membership."""
-    when = _as_timestamp(on)
     df = table("memberships")
     unknown = set(orgs) - set(table("organisations")["org_id"])
     if unknown:
         raise KeyError(f"unknown organisation(s) {sorted(unknown)}")
-    held = df["org_id"].isin(orgs) & (df["start"] <= when) & (df["end"].isna() | (when < df["end"]))
+    held = df["org_id"].isin(orgs) & _held_on(df, on)
     out = df.loc[held, ["iso3", "country", "org_id", "status", "start"]].copy()
     out["org_rank"] = out["org_id"].map({org: i for i, org in enumerate(orgs)})
     out = out.sort_values(["org_rank", "country", "status"]).drop(columns="org_rank")
@@ -292,7 +295,7 @@ def country_roles(on=None, orgs=BOOK_ORGS) -> pd.DataFrame:
     the rare case of two at once), ``roles`` (e.g. "ARF participant; SCO member", in the order of
     ``orgs``, status codes in words) and ``n_orgs`` (in how many of ``orgs`` it holds a role). Sorted
     by ``n_orgs`` (most first), then name."""
-    from .gluing import STATUS_WORDS
+    from .gluing import status_word
 
     long = roles(on, orgs)
     rows = []
@@ -302,7 +305,7 @@ def country_roles(on=None, orgs=BOOK_ORGS) -> pd.DataFrame:
         for org in orgs:
             held = group.loc[group["org_id"] == org, "status"].tolist()
             row[org] = ";".join(held)
-            words += [f"{org} {STATUS_WORDS.get(s, s.replace('_', ' '))}" for s in held]
+            words += [f"{org} {status_word(s)}" for s in held]
         row["roles"] = "; ".join(words)
         row["n_orgs"] = sum(bool(row[org]) for org in orgs)
         rows.append(row)

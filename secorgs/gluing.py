@@ -181,6 +181,13 @@ def glue_chart(name: str, chart) -> None:
 #: Membership status codes (data/memberships.csv) as words.
 STATUS_WORDS = {"member": "member", "observer": "observer", "dialogue_partner": "dialogue partner",
                 "partner": "partner", "participant": "participant"}
+
+
+def status_word(code: str) -> str:
+    """A membership status as readers see it: ``dialogue_partner`` -> "dialogue partner"."""
+    return STATUS_WORDS.get(code, code.replace("_", " "))
+
+
 EN_DASH = "\u2013"
 SOURCE_COLUMNS = {"source", "sources"}
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
