@@ -1,6 +1,7 @@
 """The page-weight machinery, tested without a built book: the world map cut, the per-page script
 choice, source-map removal, the chart renderer's queued form and exercise numbering by chapter."""
 import json
+import re
 import types
 
 import pytest
@@ -128,16 +129,81 @@ def test_source_maps_and_their_comments_are_dropped_but_code_that_names_them_is_
     assert (tmp_path / "_static" / "c.css").read_text() == "p{color:red}\n"
 
 
-def test_the_theme_pages_lose_font_awesome_script_and_defer_search(tmp_path):
+def test_the_theme_pages_lose_font_awesome_and_search_scripts_and_inline_the_options(tmp_path):
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "documentation_options.js").write_text("const DOCUMENTATION_OPTIONS = {VERSION: ''};\n")
+    head = ('<head><script src="../_static/documentation_options.js?v=9"></script>\n'
+            '<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
+            '<script src="../_static/searchtools.js"></script><script src="../searchindex.js"></script></head>')
     page = tmp_path / "chapters" / "a.html"
     page.parent.mkdir()
-    page.write_text('<head><script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
-                    '<script src="../_static/searchtools.js"></script><script src="../searchindex.js"></script>'
-                    '</head>')
+    page.write_text(head)
+    (tmp_path / "search.html").write_text(head.replace("../", ""))
     sphinx_assets.rewrite_pages(tmp_path)
     text = page.read_text()
-    assert "fontawesome" not in text
-    assert '<script defer src="../_static/searchtools.js"></script><script defer src="../searchindex.js"></script>' in text
+    assert "fontawesome" not in text and "search" not in text
+    assert "<script>const DOCUMENTATION_OPTIONS = {VERSION: ''};</script>" in text
+    assert "documentation_options.js" not in text
+    # The search page runs the search: it keeps its tools and index.
+    search = (tmp_path / "search.html").read_text()
+    assert '<script src="_static/searchtools.js"></script><script src="searchindex.js"></script>' in search
+
+
+def _site_with_stylesheets(tmp_path):
+    static = tmp_path / "_static"
+    (static / "styles").mkdir(parents=True)
+    (static / "basic.css").write_text("div{background:url(file.png)}\n")
+    (static / "styles" / "theme.css").write_text('@import "../basic.css";\n')
+    (static / "styles" / "pydata.css").write_text(
+        '@charset "UTF-8";\n@font-face{src:url(../vendor/fa.woff2) format("woff2"),url("data:font/x;base64,AA")}\n')
+    (static / "ours.css").write_text("p{color:red}\n")
+    (static / "print.css").write_text("@media print{nav{display:none}}\n")
+    links = ('<link href="{p}_static/styles/theme.css?digest=1" rel="stylesheet" />\n'
+             '<link href="{p}_static/styles/pydata.css?digest=1" rel="stylesheet" />\n'
+             '<link media="print" rel="stylesheet" type="text/css" href="{p}_static/print.css?v=2" />\n'
+             '<link rel="stylesheet" type="text/css" href="{p}_static/ours.css?v=3" />\n'
+             '<link rel="preload" as="script" href="{p}_static/a.js" />\n')
+    for path, prefix in (("chapters/a.html", "../"), ("intro.html", "")):
+        page = tmp_path / path
+        page.parent.mkdir(exist_ok=True)
+        page.write_text(f"<html><head>{links.format(p=prefix)}</head><body>"
+                        f'<link rel="stylesheet" href="{prefix}_static/ours.css"></body></html>')
+    return static
+
+
+def test_a_pages_stylesheets_are_joined_into_one_file_it_links_first(tmp_path):
+    static = _site_with_stylesheets(tmp_path)
+    sphinx_assets.rewrite_pages(tmp_path)
+    page = (tmp_path / "chapters" / "a.html").read_text()
+    head = page[:page.index("</head>")]
+    sheets = re.findall(r'<link[^>]*rel="stylesheet"[^>]*>', head)
+    assert len(sheets) == 2 and 'media="print"' in sheets[1]  # the print sheet still comes after the theme
+    bundle_href = re.search(r'href="\.\./_static/(css-bundle-[0-9a-f]+\.css)"', sheets[0]).group(1)
+    bundle = (static / bundle_href).read_text()
+    # In order, imports inlined, one @charset, urls rewritten from styles/ to _static/, data: urls kept.
+    assert bundle.index("url(file.png)") < bundle.index("url(vendor/fa.woff2)") < bundle.index("p{color:red}")
+    assert bundle.count("@charset") == 1 and bundle.startswith('@charset "UTF-8";')
+    assert "@import" not in bundle and 'url("data:font/x;base64,AA")' in bundle
+    assert 'rel="preload"' in head  # other links are left alone; so is a stylesheet outside the head
+    assert page.count("ours.css") == 1
+    # A page one level up links the same bundle by its own relative path.
+    intro = (tmp_path / "intro.html").read_text()
+    assert f'href="_static/{bundle_href}"' in intro
+    assert sorted(p.name for p in static.glob("css-bundle-*.css")) == [bundle_href]
+
+
+def test_a_changed_stylesheet_makes_a_new_bundle_and_the_old_one_goes(tmp_path):
+    static = _site_with_stylesheets(tmp_path)
+    pristine = {p: p.read_text() for p in tmp_path.rglob("*.html")}
+    sphinx_assets.rewrite_pages(tmp_path)
+    first = {p.name for p in static.glob("css-bundle-*.css")}
+    (static / "ours.css").write_text("p{color:blue}\n")
+    for path, text in pristine.items():  # Sphinx writes the pages anew
+        path.write_text(text)
+    sphinx_assets.rewrite_pages(tmp_path)
+    second = {p.name for p in static.glob("css-bundle-*.css")}
+    assert len(second) == 1 and second != first
+    assert "p{color:blue}" in (static / second.pop()).read_text()
 
 
 def test_the_book_renderer_queues_the_chart_and_figure_export_still_finds_it():
@@ -163,3 +229,33 @@ def test_exercises_are_numbered_within_their_chapter():
     assert env.toc_fignumbers["chapters/b"]["figure"] == {"f": (1,)}
     assert sorted(changed) == ["chapters/a", "chapters/b"]
     assert sphinx_assets.number_exercises_by_chapter(None, env) == []
+
+
+def _site_with_icons(tmp_path):
+    static = tmp_path / "_static"
+    (static / "styles").mkdir(parents=True)
+    (static / "styles" / "theme.css").write_text(
+        '.fa-bars:before,.fa-navicon:before{content:"\\f0c9"}.fa-sun:before{content:"\\f185"}'
+        '.fa-moon:before{content:"\\f186"}html{--pst-icon-check:"\uf058"}'
+        '.toc-entry a:after{content:"\\f35d";font-family:"Font Awesome 6 Free"}', encoding="utf-8")
+    (static / "toggle.js").write_text('button.className = "fa-solid fa-moon";')
+    (tmp_path / "a.html").write_text('<i class="fa-solid fa-bars"></i>', encoding="utf-8")
+    return tmp_path
+
+
+def test_icons_in_use_are_those_pages_and_scripts_name_and_those_the_theme_draws_itself(tmp_path):
+    used = sphinx_assets.icons_in_use(_site_with_icons(tmp_path))
+    assert used == {0xF0C9, 0xF186, 0xF058, 0xF35D}  # not the sun: nothing names fa-sun
+
+
+def test_icon_fonts_are_cut_to_the_icons_in_use(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    source = sphinx_assets.theme_icon_fonts()
+    sizes = sphinx_assets.subset_icon_fonts(tmp_path, source, {0xF0C9, 0xF002})
+    assert {"fa-solid-900.woff2", "fa-regular-400.woff2", "fa-solid-900.ttf"} <= set(sizes)
+    cut = TTFont(tmp_path / "_static" / sphinx_assets.ICON_FONTS / "fa-solid-900.woff2")
+    assert {0xF0C9, 0xF002} <= set(cut.getBestCmap()) and 0xF185 not in cut.getBestCmap()
+    assert 0xF185 in TTFont(source / "fa-solid-900.woff2").getBestCmap()
+    before, after = sizes["fa-solid-900.woff2"]
+    assert after < before / 10

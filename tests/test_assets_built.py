@@ -108,10 +108,43 @@ def test_mathjax_loads_when_a_formula_is_near_and_typesets_it(visit):
     assert page.console_errors == []
 
 
-def test_charts_draw_without_scrolling_and_the_library_is_fetched_once(visit):
+def test_charts_far_down_wait_for_the_reader_and_the_library_is_fetched_once(visit):
+    """A reader who does not scroll pays only for the charts near the first screen; one who scrolls gets all."""
     page = visit("chapters/sco_history.html")
+    page.page.wait_for_timeout(1500)  # idle now: charts far down must still wait for the reader
+    far = page.page.evaluate("""() => Array.from(document.querySelectorAll('.vega-chart'))
+        .filter(el => el.getBoundingClientRect().top > 2.2 * window.innerHeight)
+        .map(el => !!el.querySelector('svg.marks, canvas.marks'))""")
+    assert far and not any(far), "charts two screens down were drawn before the reader scrolled"
+    page.page.mouse.wheel(0, 200)
     page.page.wait_for_function("document.querySelectorAll('.vega-chart svg.marks, .vega-chart canvas.marks').length"
-                                " >= document.querySelectorAll('.vega-chart').length", timeout=20000)
+                                " >= document.querySelectorAll('.vega-chart').length", timeout=30000)
     bundles = page.page.evaluate("performance.getEntriesByType('resource').filter(e => e.name.includes('vega-bundle.js')).length")
     assert bundles == 1
     assert page.console_errors == []
+
+
+def test_every_icon_a_page_names_is_in_the_cut_icon_font():
+    from fontTools.ttLib import TTFont
+
+    css = (HTML / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    point = {name: int(code, 16) for names, code in re.findall(r'((?:\.fa-[\w-]+:before,?)+)\{content:"\\(\w+)"\}', css)
+             for name in re.findall(r"\.(fa-[\w-]+):before", names)}
+    named = {c for page in pages() for c in re.findall(r'class="[^"]*"', page.read_text(encoding="utf-8"))
+             for c in re.findall(r"\bfa-[\w-]+", c)}
+    shown = {point[n] for n in named if n in point}
+    assert len(shown) >= 10  # search, menu, theme switch, download, arrows ...
+    fonts = HTML / "_static" / "vendor" / "fontawesome" / "webfonts"
+    have = set(TTFont(fonts / "fa-solid-900.woff2").getBestCmap()) | set(TTFont(fonts / "fa-regular-400.woff2").getBestCmap())
+    assert sorted(hex(p) for p in shown - have) == []
+    assert (fonts / "fa-solid-900.woff2").stat().st_size < 20_000  # cut: the whole font is 156 kB
+
+
+def test_the_stylesheet_bundle_holds_the_stylesheets_as_finally_written():
+    """The theme rewrites pygments.css when the build finishes; the bundle must be joined after that."""
+    bundles = sorted((HTML / "_static").glob("css-bundle-*.css"))
+    assert bundles
+    pygments = (HTML / "_static" / "pygments.css").read_text(encoding="utf-8")
+    assert 'html[data-theme="dark"] .highlight' in pygments
+    for bundle in bundles:
+        assert pygments.strip() in bundle.read_text(encoding="utf-8")

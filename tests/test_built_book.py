@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import HTML
+from secorgs.build.sphinx_assets import ALL_CHARTS_DRAWN
 
 pytestmark = pytest.mark.browser
 
@@ -84,10 +85,9 @@ AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.m
                                             ("chapters/audit.html", 1)])
 def test_chapter_charts_are_all_there(visit, path, at_least):
     page = visit(path)
-    # Charts are drawn when they near the viewport or the browser is idle: wait for them (on a loaded
-    # machine a fixed pause was not always enough), then count those actually drawn with a size.
-    page.page.wait_for_function(f"document.querySelectorAll('.vega-chart svg.marks, .vega-chart canvas.marks')"
-                                f".length >= {at_least}", timeout=60000)
+    # Charts are drawn when they near the viewport (or once the reader scrolls): ask for all of them and
+    # wait (on a loaded machine a fixed pause was not always enough), then count those drawn with a size.
+    page.page.wait_for_function(ALL_CHARTS_DRAWN, timeout=60000)
     drawn = [c for c in page.page.evaluate(CHART_SIZES) if c[1] > 0 and c[2] > 0]
     assert len(drawn) >= at_least
 
@@ -106,7 +106,7 @@ def test_a_widget_renders_from_saved_state(visit):
 @pytest.mark.parametrize("path", ["chapters/asean.html", "chapters/sco_history.html", "chapters/decisions.html"])
 def test_every_slider_changes_its_chart(visit, path):
     page = visit(path)
-    page.page.wait_for_selector(".vega-chart input[type=range]", timeout=15000)
+    page.page.wait_for_function(ALL_CHARTS_DRAWN, timeout=15000)
     charts_with_sliders = page.page.locator(".vega-chart", has=page.page.locator("input[type=range]"))
     assert charts_with_sliders.count() >= 1
     for i in range(charts_with_sliders.count()):
@@ -124,7 +124,7 @@ def test_every_slider_changes_its_chart(visit, path):
 
 def test_what_if_clicks_admit_candidates(visit):
     page = visit("chapters/expansion.html")
-    page.page.wait_for_selector(".vega-chart svg.marks", timeout=15000)
+    page.page.wait_for_function(ALL_CHARTS_DRAWN, timeout=15000)
     chart = page.page.locator(".vega-chart", has=page.page.locator("text=Click candidates")).first
     before = chart.locator("svg.marks").text_content()
     bar = chart.locator("svg.marks g.mark-rect path").first
@@ -203,8 +203,7 @@ def test_page_as_a_reader_gets_it(visit, path):
     """Offline, drawn, error-free and accessible: one visit per page, several checks."""
     page = visit(path)
     assert page.response.ok
-    page.page.wait_for_function("document.querySelectorAll('.vega-chart svg.marks, .vega-chart canvas.marks').length"
-                                " >= document.querySelectorAll('.vega-chart').length", timeout=15000)
+    page.page.wait_for_function(ALL_CHARTS_DRAWN, timeout=15000)
     sizes = page.page.evaluate(CHART_SIZES)
     assert all(w > 100 and h > 100 for _, w, h in sizes), sizes
     assert page.outside == [], "requests to other hosts"
@@ -259,8 +258,7 @@ def test_index_redirects_to_the_introduction():
 # --- a phone: nothing scrolls sideways, every chart fits, readers see words, not codes ------------------
 
 PHONE = {"width": 390, "height": 844}
-CHARTS_DRAWN = ("document.querySelectorAll('.vega-chart svg.marks, .vega-chart canvas.marks').length"
-                " >= document.querySelectorAll('.vega-chart').length")
+CHARTS_DRAWN = ALL_CHARTS_DRAWN  # draws every chart, then is true once all are drawn
 
 
 def phone_layout_problems(page) -> list[str]:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from secorgs.build.pdf import HTML
-from secorgs.build.sphinx_assets import widget_state_body
+from secorgs.build.sphinx_assets import ALL_CHARTS_DRAWN, widget_state_body
 from secorgs.charts import book_renderer, script_json
 from secorgs.gluing import html_table
 
@@ -63,8 +63,7 @@ def test_injected_markup_stays_inert_and_the_chart_still_draws(browser, site):
         page.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url
                    or route.request.url.startswith("data:") else route.abort())
         page.goto(site + page_path.name, wait_until="networkidle")
-        page.wait_for_function("document.querySelectorAll('.vega-chart svg.marks, .vega-chart canvas.marks').length"
-                               " >= 1", timeout=30000)
+        page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
         assert page.evaluate("window.__pwned") is None, "markup from the data ran as script"
         assert page.evaluate("document.querySelectorAll('article img').length") == 0
         assert ATTACK in page.evaluate("document.querySelector('table').innerText")

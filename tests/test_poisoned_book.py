@@ -21,6 +21,7 @@ from conftest import PageVisit
 from secorgs import ROOT
 from secorgs.build import execute
 from secorgs.build.pdf import serve
+from secorgs.build.sphinx_assets import ALL_CHARTS_DRAWN
 
 pytestmark = pytest.mark.browser
 
@@ -33,8 +34,7 @@ POISONED = {"countries.csv": ["name"], "memberships.csv": ["country", "note"], "
             "officeholders.csv": ["name"], "exercises.csv": ["note"], "agreements.csv": ["title"],
             "bodies.csv": ["composition"], "organisations.csv": ["security_role"]}
 
-CHARTS_DRAWN = ("document.querySelectorAll('.vega-chart svg.marks, .vega-chart canvas.marks').length"
-                " >= document.querySelectorAll('.vega-chart').length")
+CHARTS_DRAWN = ALL_CHARTS_DRAWN  # draws every chart, then is true once all are drawn
 INJECTED = """() => ({pwned: window.__pwned === undefined ? null : window.__pwned,
     images: Array.from(document.images).filter(i => i.getAttribute('src') === 'x').length,
     shown: document.body.innerText.includes('onerror="window.__pwned=1"')})"""

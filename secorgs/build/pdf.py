@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 import yaml
 
 from .. import ROOT
+from .sphinx_assets import ALL_CHARTS_DRAWN
 
 HTML = ROOT / "_build" / "html"
 PDF_DIR = "pdf"
@@ -32,8 +33,6 @@ BOOK = "book.pdf"
 OUTPUT = HTML / PDF_DIR / BOOK
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--disable-quic"]
-DRAWN = ("document.querySelectorAll('.vega-chart svg.marks, .vega-chart canvas.marks').length"
-         " >= document.querySelectorAll('.vega-chart').length")
 
 
 def toc_pages(root: Path = ROOT) -> list[str]:
@@ -91,7 +90,7 @@ def print_pages(browser, base: str, html: Path, target: Path, root: Path = ROOT)
                            if urlparse(route.request.url).hostname == "127.0.0.1"
                            or route.request.url.startswith("data:") else route.abort())
             page.goto(base + name, wait_until="networkidle")
-            page.wait_for_function(DRAWN, timeout=30000)
+            page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
             page.emulate_media(media="print")
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(page.pdf(format="A4", print_background=True, outline=True, tagged=True,

@@ -2,9 +2,10 @@
    secorgs.charts.book_renderer) only queues {id, spec, opt} on window.secorgsCharts; this script runs
    after the page is parsed (defer), fetches the chart library (vega-bundle.js, named by its
    data-bundle attribute) when the first chart is to be drawn, and draws
-   - a chart as soon as it comes within half a screen of the viewport (IntersectionObserver),
-   - every other chart, one at a time, when the browser is idle after the page has loaded,
-   - all charts before the page is printed.
+   - a chart as soon as it comes within a screen of the viewport (IntersectionObserver),
+   - once the reader has begun to scroll, every other chart, one at a time, when the browser is idle
+     (a reader who only reads the opening screen never pays for the library or the drawing),
+   - all charts before the page is printed (and when window.secorgsDrawAllCharts() is called).
    A chart that fails shows why in its place and logs the error. */
 (function () {
   var bundle = document.currentScript && document.currentScript.dataset.bundle;
@@ -28,14 +29,15 @@
     entries.forEach(function (entry) {
       if (entry.isIntersecting) draw(entry.target.secorgsChart);
     });
-  }, { rootMargin: "50% 0px" }) : null;
+  }, { rootMargin: "100% 0px" }) : null;
 
   function draw(item) {
     if (!item) return Promise.resolve();
     if (!item.drawing) {
       var el = document.getElementById(item.id);
       if (observer && el) observer.unobserve(el);
-      item.drawing = el ? withLibrary().then(function () { return embed(item, el); }) : Promise.resolve();
+      item.drawing = (el ? withLibrary().then(function () { return embed(item, el); }) : Promise.resolve())
+        .then(function () { item.done = true; });
     }
     return item.drawing;
   }
@@ -74,7 +76,8 @@
   (window.secorgsCharts || []).forEach(add);
   window.secorgsCharts = { push: add };
   window.secorgsDrawAllCharts = function () { return Promise.all(items.map(draw)); };
+  /* True once every chart is drawn: its data loaded and its view run (or its failure shown). */
+  window.secorgsChartsDrawn = function () { return items.every(function (item) { return item.done; }); };
   window.addEventListener("beforeprint", window.secorgsDrawAllCharts);
-  if (document.readyState === "complete") drawNextWhenIdle();
-  else window.addEventListener("load", drawNextWhenIdle);
+  window.addEventListener("scroll", drawNextWhenIdle, { once: true, passive: true });
 })();
