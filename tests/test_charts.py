@@ -162,6 +162,20 @@ def test_model_explorer_puts_neighbouring_labels_on_opposite_sides():
     assert {mark["dx"] for mark in texts} == {-10, 10}
 
 
+def test_model_explorer_carries_probabilities_to_four_decimals_and_still_finds_every_sigma():
+    from secorgs import consensus
+
+    grid = consensus.grid(range(1, 13), [0.1, 0.2, 0.3])
+    spec = charts.model_explorer(grid, "t", "d").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == len(grid)
+    assert all(len(repr(r["p"]).split(".")[-1]) <= 4 for r in rows)
+    assert max(abs(row["p"] - exact) for row, exact in zip(rows, grid["p"])) <= 5e-5
+    assert any(len(repr(p).split(".")[-1]) > 4 for p in grid["p"])  # the model itself gives more digits
+    shown = sorted({r["sigma"] for r in rows})
+    assert shown == [0.1, 0.2, 0.3]
+
+
 def test_org_chart_rows_never_overlap_and_names_fit_a_phone():
     bodies = data.table("bodies")
     nodes = charts.outline_layout(bodies[bodies["org_id"] == "ASEAN"])
