@@ -259,3 +259,26 @@ def test_icon_fonts_are_cut_to_the_icons_in_use(tmp_path):
     assert 0xF185 in TTFont(source / "fa-solid-900.woff2").getBestCmap()
     before, after = sizes["fa-solid-900.woff2"]
     assert after < before / 10
+
+
+def test_works_cited_alike_get_letters_after_the_year_in_title_order():
+    from pybtex.database import parse_string
+
+    from secorgs.build.citations import year_letters
+
+    bib = parse_string("""
+        @misc{b, author = {{ASEAN}}, title = {Treaty of Amity}, year = {1976}}
+        @misc{a, author = {{ASEAN}}, title = {Declaration of {ASEAN} Concord}, year = {1976}}
+        @misc{c, author = {{ASEAN}}, title = {Agreement on the Secretariat}, year = {1976}}
+        @misc{d, author = {{ASEAN}}, title = {Charter}, year = {2007}}
+        @book{e, author = {Leifer, Michael}, title = {Extension}, year = {1996}}
+        @book{f, author = {Leifer, Michael and Ba, Alice}, title = {Other}, year = {1996}}
+        @book{g, author = {Acharya, Amitav and Buzan, Barry and Ba, Alice}, title = {One}, year = {2009}}
+        @book{h, author = {Acharya, Amitav and Johnston, Alastair and Ba, Alice}, title = {Two}, year = {2009}}
+    """, "bibtex").entries
+    letters = year_letters(bib)
+    assert letters == {"c": "1976a", "a": "1976b", "b": "1976c", "g": "2009a", "h": "2009b"}
+    # Applied twice (Sphinx keeps the parsed file between builds), the letters stay the same.
+    for key, year in letters.items():
+        bib[key].fields["year"] = year
+    assert year_letters(bib) == letters

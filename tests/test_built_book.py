@@ -397,3 +397,19 @@ def test_the_same_table_from_the_package_reads_as_words(visit, bib_keys):
         assert phone_layout_problems(page) == []
     finally:
         path.unlink()
+
+
+def test_no_two_works_are_cited_alike():
+    """A citation's text names one work: "Leifer, 1996a" and "Leifer, 1996b", never "Leifer, 1996" twice."""
+    # Parenthetical: [<a>Leifer, 1996a</a>]; textual: <span>Leifer [<a>1996a</a>]</span>.
+    cite = re.compile(r'(?:>([^<>]*?)\s*\[)?<a class="reference internal" href="[^"]*bibliography\.html#(id\d+)"[^>]*>([^<]+)</a>')
+    targets: dict[str, set[str]] = {}
+    for page in sorted(HTML.rglob("*.html")):
+        if "_static" in page.parts:
+            continue
+        for author, target, label in cite.findall(page.read_text(encoding="utf-8")):
+            if re.fullmatch(r"\d{4}[a-z]?", label) and author.strip():
+                label = f"{author.strip()}, {label}"
+            targets.setdefault(label, set()).add(target)
+    assert len(targets) > 100
+    assert {label: ids for label, ids in targets.items() if len(ids) > 1} == {}
