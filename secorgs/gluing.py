@@ -266,6 +266,26 @@ def bibliography(path=None) -> dict[str, dict]:
     return _bibliography(str(path), path.stat().st_mtime)
 
 
+def source_title(key: str, main_title_only: bool = False, entries: dict | None = None) -> str:
+    """"Authors, Title (year)" for a key of references.bib, so that a reader never sees a key.
+
+    Three or more authors read "First and others"; an anonymous work shows its title alone.
+    ``main_title_only`` drops a subtitle (after the first colon), unless the main title is this book's
+    own: such a source would then look like a citation of the book itself.
+    """
+    from .build.edition import citation as book_citation
+
+    row = (entries or bibliography())[key]
+    names = [n.strip() for n in row["author"].replace(" et al.", "").split(" and ") if n.strip()]
+    authors = " and ".join(names) if len(names) <= 2 and "et al." not in row["author"] else f"{names[0]} and others"
+    title = row["title"]
+    if main_title_only and ":" in title:
+        main = title.split(":", 1)[0].strip()
+        if main != book_citation()["title"].split(":", 1)[0].strip():
+            title = main
+    return f"{authors}, {title} ({row['year']})" if authors else f"{title} ({row['year']})"
+
+
 def _source_keys(text: str, entries: dict) -> list[str] | None:
     """The keys of ``text`` when it is one key or a ``;``-list of keys of the bibliography, else None."""
     keys = [k.strip() for k in text.split(";")]

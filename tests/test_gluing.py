@@ -169,3 +169,18 @@ def test_readable_frame_changes_labels_not_numbers():
     assert out.loc[0, "status"] == "dialogue partner" and out.loc[0, "n"] == 3
     assert out.loc[0, "date"] == "2001-06-15"  # a chart's time axis parses it
     assert df.loc[0, "source"] == "seed_blog_000"  # the caller's frame is untouched
+
+
+def test_source_title_names_authors_title_and_year_never_the_key(tmp_path):
+    bib = tmp_path / "r.bib"
+    bib.write_text("""
+        @book{three, author = {Ba, Alice and Acharya, Amitav and Emmers, Ralf}, title = {Main: Sub}, year = {2009}}
+        @misc{anon, author = {Anonymous}, title = {A Blog Post: Its Subtitle}, year = {2024}}
+        @misc{ours, author = {Bart\\'ok, A. and Varr\\'o, B.}, title = {Security Organisations of East Asia: A Chapter}, year = {2023}}
+    """, encoding="utf-8")
+    entries = gluing.bibliography(bib)
+    assert gluing.source_title("three", entries=entries) == "Ba and others, Main: Sub (2009)"
+    assert gluing.source_title("three", True, entries) == "Ba and others, Main (2009)"
+    assert gluing.source_title("anon", True, entries) == "A Blog Post (2024)"
+    # A main title that is this book's own keeps its subtitle: it is not a citation of this book.
+    assert gluing.source_title("ours", True, entries) == "Bartók and Varró, Security Organisations of East Asia: A Chapter (2023)"
