@@ -15,6 +15,8 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from .schema import PRECISIONS  # how precisely a date is known: day, month or year
+
 
 class Text(str):
     """A string whose repr is itself, so ``{glue}`` shows it without quotes."""
@@ -35,8 +37,6 @@ def plain(value):
     return value
 
 
-#: How precisely a date is known, as data/memberships.csv's ``start_precision`` column says.
-PRECISIONS = ("day", "month", "year")
 
 
 def _coarsened(fmt: str, precision: str | None) -> str:
