@@ -2,7 +2,11 @@
 
 Every chapter reads data through this module. Nothing is returned unless every file in ``data/``
 passes its schema (:mod:`secorgs.schema`); otherwise :class:`~secorgs.schema.DataError` lists all
-problems. A membership spell holds from ``start`` (inclusive) to ``end`` (exclusive).
+problems. A membership spell holds from ``start`` (inclusive) to ``end`` (exclusive). A spell whose
+start is known only to the month (``start_precision`` "month") counts from the first day of that
+month, one known only to the year from 1 January: a convention, stated in data/README.md; the typed
+table fills an empty ``start_precision`` with "day", and :func:`start_labels` shows each start as
+precisely as it is known.
 """
 from __future__ import annotations
 
@@ -41,6 +45,8 @@ def _typed(name: str, raw: pd.DataFrame) -> pd.DataFrame:
             df[col.name] = pd.to_numeric(df[col.name].replace("", None)).astype("float64")
         elif col.kind == "iso3_list":
             df[col.name] = df[col.name].str.split(";")
+    for _, precision in TABLES_BY_NAME[name].precision:
+        df[precision] = df[precision].replace("", "day")
     return df
 
 
@@ -91,9 +97,21 @@ def spells(org: str, status: str | tuple[str, ...] = "member") -> pd.DataFrame:
 
 
 def _held_on(spells_df: pd.DataFrame, on) -> pd.Series:
-    """Which rows of ``memberships`` are in force on the date ``on`` (default: :func:`as_of`)."""
+    """Which rows of ``memberships`` are in force on the date ``on`` (default: :func:`as_of`). A start
+    known only to the month or year is stored as the first day of it and counts from that day."""
     when = _as_timestamp(on)
     return (spells_df["start"] <= when) & (spells_df["end"].isna() | (when < spells_df["end"]))
+
+
+def start_labels(df: pd.DataFrame, fmt: str = "date") -> pd.Series:
+    """Each row's ``start`` as readers should see it, never more precise than ``start_precision``:
+    "8 August 1967", but "April 1974" for a start known only to the month (``fmt`` 'month' or 'year'
+    gives those forms, coarsened likewise). For tables, in place of the raw dates."""
+    from .gluing import format_value
+
+    precision = df["start_precision"] if "start_precision" in df else pd.Series("day", index=df.index)
+    return pd.Series([format_value(v, fmt, p) for v, p in zip(df["start"], precision)], index=df.index,
+                     dtype=object)
 
 
 def members(org: str, on=None, status: str | tuple[str, ...] = "member") -> pd.DataFrame:

@@ -15,6 +15,8 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from .schema import PRECISIONS  # how precisely a date is known: day, month or year
+
 
 class Text(str):
     """A string whose repr is itself, so ``{glue}`` shows it without quotes."""
@@ -35,8 +37,26 @@ def plain(value):
     return value
 
 
-def format_value(value, fmt: str = "") -> str:
+
+
+def _coarsened(fmt: str, precision: str | None) -> str:
+    """The date format that shows no more than is known: 'date' becomes 'month' for a date known to
+    the month, and 'date' or 'month' become 'year' for one known to the year."""
+    if precision in (None, "", "day"):
+        return fmt
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown date precision {precision!r}; expected one of {', '.join(PRECISIONS)}")
+    if precision == "month":
+        return "month" if fmt == "date" else fmt
+    return "year" if fmt in ("date", "month") else fmt
+
+
+def format_value(value, fmt: str = "", precision: str | None = None) -> str:
     """Format ``value`` for prose.
+
+    ``precision`` ('day', 'month' or 'year'; None means day) says how precisely a date is known: a
+    date known only to the month is never shown with a day ('date' gives "April 1974", not
+    "1 April 1974"), one known only to the year as its year.
 
     ``fmt`` is a Python format spec, or one of: 'date' (8 August 1967), 'month' (June 2001), 'year',
     'pct' (a share 0-1 as 42.2%), 'words' (a count in the house style: one to nine in words, numerals
@@ -46,6 +66,7 @@ def format_value(value, fmt: str = "") -> str:
     """
     value = plain(value)
     if fmt in ("date", "year", "month"):
+        fmt = _coarsened(fmt, precision)
         if not isinstance(value, date):
             raise TypeError(f"format {fmt!r} needs a date, got {type(value).__name__}")
         if fmt == "year":
@@ -103,12 +124,14 @@ def join_names(names) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def glue(name: str, value, fmt: str = "") -> None:
-    """Glue ``value`` formatted with ``fmt`` under ``name``, without displaying it.
+def glue(name: str, value, fmt: str = "", precision: str | None = None) -> None:
+    """Glue ``value`` formatted with ``fmt`` under ``name``, without displaying it; a date known only
+    to the month or year says so in ``precision`` (see :func:`format_value`).
 
     Returns nothing, so a glue call that ends a cell adds no stray output to the page.
     """
-    _glue_text(name, join_names(value) if isinstance(value, (list, tuple)) else format_value(value, fmt))
+    _glue_text(name, join_names(value) if isinstance(value, (list, tuple))
+               else format_value(value, fmt, precision))
 
 
 def _glue_text(name: str, text: str) -> None:
@@ -119,17 +142,21 @@ def _glue_text(name: str, text: str) -> None:
     myst_glue(name, Text(text), display=False)
 
 
-def forms(value) -> dict[str, str]:
+def forms(value, precision: str | None = None) -> dict[str, str]:
     """Every form a sentence may need of one fact, keyed by the suffix added to its glue name.
 
     A date gives '' (8 August 1967), '_month' (August 1967) and '_year' (1967); a count gives ''
     (house style: five, 12), '_cap' (Five), '_ord' (fifth, 12th) and '_ord_cap' (Fifth); a text gives ''
     and '_cap'; a list of names gives '' (A, B and C) and '_n' (their number, house style).
+    A date known only to the month (``precision='month'``) gives 'April 1974' for '' too, one known only
+    to the year its year for every form: no form shows more than is known.
     """
     value = plain(value)
     if isinstance(value, date):
-        return {"": format_value(value, "date"), "_month": format_value(value, "month"),
-                "_year": format_value(value, "year")}
+        return {"": format_value(value, "date", precision), "_month": format_value(value, "month", precision),
+                "_year": format_value(value, "year", precision)}
+    if precision not in (None, "", "day"):
+        raise TypeError(f"a precision applies to dates only, not to a {type(value).__name__}")
     if isinstance(value, bool) or not isinstance(value, (int, str, list, tuple)):
         raise TypeError(f"no prose forms for a {type(value).__name__}: glue it with a format instead")
     if isinstance(value, int):
@@ -140,9 +167,9 @@ def forms(value) -> dict[str, str]:
     return {"": join_names(value), "_n": number_words(len(value))}
 
 
-def glue_forms(name: str, value) -> None:
-    """Glue every form of ``value`` (see :func:`forms`) under ``name`` plus its suffix."""
-    for suffix, text in forms(value).items():
+def glue_forms(name: str, value, precision: str | None = None) -> None:
+    """Glue every form of ``value`` (see :func:`forms`, and ``precision`` there) under ``name`` plus its suffix."""
+    for suffix, text in forms(value, precision).items():
         _glue_text(name + suffix, text)
 
 

@@ -46,6 +46,9 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     period: tuple[str, str] | None = None  # (low, high) columns, dates or counts: high may not be below low
+    #: (date column, its precision column): a date known to the month or year only must be the
+    #: first day of that month or year
+    precision: tuple[tuple[str, str], ...] = ()
 
     @property
     def file(self) -> str:
@@ -54,6 +57,12 @@ class Table:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
+
+#: How precisely a date is known (``start_precision`` in memberships.csv): an empty cell means "day".
+#: A date known only to the month is written as the first day of that month, one known only to the
+#: year as 1 January, and counted from that day (see data/README.md); prose shows it as "April 1974"
+#: or "1974", never as a day (:func:`secorgs.gluing.format_value` with ``precision``).
+PRECISIONS = ("day", "month", "year")
 
 SOURCE = Column("source", "sources",
                 "Where the fact comes from: keys of references.bib or URLs, separated by ';'")
@@ -108,13 +117,17 @@ TABLES = (
                    references="countries.iso3"),
             Column("country", "text", "Country name as the organisation writes it"),
             Column("status", "enum", "Kind of affiliation", values=MEMBERSHIP_STATUSES),
-            Column("start", "date", "First day in this status (ISO 8601)"),
+            Column("start", "date", "First day in this status (ISO 8601); if known only to the month or year, "
+                   "the first day of that month or year"),
+            Column("start_precision", "enum", "How precisely start is known: day, month or year; empty means day",
+                   required=False, values=PRECISIONS),
             Column("end", "date", "First day no longer in this status; empty while current", required=False),
             SOURCE,
             Column("note", "text", "What the row records, and where sources disagree", required=False),
         ),
         key=("org_id", "iso3", "status", "start"),
         period=("start", "end"),
+        precision=(("start", "start_precision"),),
     ),
     Table(
         "treaty_parties", "Who is party to a treaty, and since when: one row per party.",
@@ -958,6 +971,30 @@ def claim_problems(table: Table, df: pd.DataFrame, context: dict) -> list[Proble
     return problems
 
 
+def precision_problems(table: Table, df: pd.DataFrame) -> list[Problem]:
+    """A date known only to the month must be the first of its month, one known only to the year
+    1 January: the day is not known, so none other may be written (data/README.md)."""
+    problems = []
+    for column, precision_column in table.precision:
+        if column not in df or precision_column not in df:
+            continue
+        d = _rows(df[[column, precision_column]])
+        d = d[d[column].str.fullmatch(ISO_DATE.pattern).astype(bool)]  # invalid dates are reported already
+        month = (d[precision_column] == "month") & ~d[column].str.endswith("-01")
+        year = (d[precision_column] == "year") & ~d[column].str.endswith("-01-01")
+        for r in d[month].to_dict("records"):
+            problems.append(Problem(table.file, r["_row"], column,
+                                    f"'{r[column]}' is known only to the month ({precision_column} is month), so it "
+                                    f"must be the first of its month: write {r[column][:8]}01, or give the day's "
+                                    f"source and leave {precision_column} empty"))
+        for r in d[year].to_dict("records"):
+            problems.append(Problem(table.file, r["_row"], column,
+                                    f"'{r[column]}' is known only to the year ({precision_column} is year), so it "
+                                    f"must be 1 January: write {r[column][:5]}01-01, or give the day's source and "
+                                    f"set {precision_column} accordingly"))
+    return problems
+
+
 def cross_problems(tables: dict[str, Table], frames: dict[str, pd.DataFrame], context: dict) -> list[Problem]:
     """Problems between rows and between tables: overlapping spells, dates before a founding,
     references inside a table, claims that do not parse."""
@@ -976,6 +1013,8 @@ def cross_problems(tables: dict[str, Table], frames: dict[str, pd.DataFrame], co
         ("claims", ("events", "organisations", "countries", "treaty_parties"), lambda t: claim_problems(t, frames[t.name], context)),
         ("cooperation_areas", ("agreements",), lambda t: area_problems(t, frames)),
     ]
+    checks += [(name, (), lambda t: precision_problems(t, frames[t.name]))
+               for name, t in tables.items() if t.precision]
     for name, column in (("memberships", "start"), ("events", "date"), ("agreements", "date"),
                          ("officeholders", "start"), ("chairs", "year")):
         checks.append((name, ("organisations",), lambda t, c=column: founding_problems(tables, frames, "org_id", t.name, c)))

@@ -32,14 +32,14 @@ def test_a_missing_data_date_is_a_clear_error(tmp_path):
 def test_overlapping_spells_with_the_same_status(data_copy):
     path = data_copy / "memberships.csv"
     first = line_of(path, "ASEAN,THA,Thailand,member")
-    row = append_row(path, "ASEAN,THA,Thailand,member,1980-01-01,,asean_about,")
+    row = append_row(path, "ASEAN,THA,Thailand,member,1980-01-01,,,asean_about,")
     assert_problem(problems_for(data_copy), "memberships.csv", row, "start", "overlaps", f"row {first}")
 
 
 def test_still_an_observer_after_becoming_a_member(data_copy):
     path = data_copy / "memberships.csv"
     observer = line_of(path, "SCO,IND,India,observer")
-    edit_line(path, observer, "2005-07-05,2017-06-09", "2005-07-05,")
+    edit_line(path, observer, "2005-07-05,,2017-06-09", "2005-07-05,,")
     member = line_of(path, "SCO,IND,India,member")
     assert_problem(problems_for(data_copy), "memberships.csv", member, "start",
                    "still observer", f"row {observer}", "2017-06-09")
@@ -48,7 +48,7 @@ def test_still_an_observer_after_becoming_a_member(data_copy):
 def test_an_observer_spell_ending_after_membership_began(data_copy):
     path = data_copy / "memberships.csv"
     observer = line_of(path, "SCO,IRN,Iran,observer")
-    edit_line(path, observer, "2005-07-05,2023-07-04", "2005-07-05,2024-07-04")
+    edit_line(path, observer, "2005-07-05,,2023-07-04", "2005-07-05,,2024-07-04")
     member = line_of(path, "SCO,IRN,Iran,member")
     assert_problem(problems_for(data_copy), "memberships.csv", member, "start", "still observer")
 

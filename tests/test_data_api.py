@@ -218,3 +218,22 @@ def test_party_counts_by_continent_add_up_to_the_total():
     # Papua New Guinea (1989) is the first party in Oceania.
     oceania = by[by["continent"] == "Oceania"].set_index("year")["count"]
     assert oceania[1976] == 0 and oceania[1989] == 1
+
+
+def test_asean_dialogue_partners_with_starts_known_to_the_month():
+    # ASEAN lists eleven dialogue partners (asean.org, "External Relations"); Australia's relations were
+    # formalised in April 1974 (DFAT), New Zealand's dialogue launched in July 1975 (Capie 2015), Japan's
+    # in March 1977 (ASEAN Secretariat): no day is known, so each counts from the first of its month.
+    assert data.member_count("ASEAN", "2025-12-31", status="dialogue_partner") == 11
+    assert data.member_count("ASEAN", "1974-03-31", status="dialogue_partner") == 0
+    assert set(data.members("ASEAN", "1974-04-01", status="dialogue_partner")["iso3"]) == {"AUS"}
+    assert set(data.members("ASEAN", "1977-03-01", status="dialogue_partner")["iso3"]) == {"AUS", "NZL", "CAN", "JPN"}
+
+
+def test_start_labels_show_no_day_that_is_not_known():
+    spells = data.spells("ASEAN", "dialogue_partner").set_index("iso3")
+    labels = data.start_labels(spells)
+    assert labels["AUS"] == "April 1974" and labels["JPN"] == "March 1977"
+    assert labels["CAN"] == "4 February 1977"  # known to the day
+    assert data.start_labels(spells, "year")["NZL"] == "1975"
+    assert (spells["start_precision"] == "day").sum() == len(spells) - 3  # an empty cell means day

@@ -72,6 +72,35 @@ def test_forms_of_a_date():
                                                  "_year": "2022"}
 
 
+@pytest.mark.parametrize("precision, text, month, year", [
+    (None, "1 April 1974", "April 1974", "1974"),
+    ("day", "1 April 1974", "April 1974", "1974"),
+    ("month", "April 1974", "April 1974", "1974"),
+    ("year", "1974", "1974", "1974"),
+])
+def test_a_date_is_never_shown_more_precisely_than_it_is_known(precision, text, month, year):
+    day = pd.Timestamp("1974-04-01")
+    assert format_value(day, "date", precision) == text
+    assert format_value(day, "month", precision) == month
+    assert format_value(day, "year", precision) == year
+    assert forms(day, precision) == {"": text, "_month": month, "_year": year}
+
+
+def test_unknown_precision_and_precision_of_a_non_date_are_refused():
+    with pytest.raises(ValueError, match="precision"):
+        format_value(pd.Timestamp("1974-04-01"), "date", "week")
+    with pytest.raises(TypeError):
+        forms(3, "month")
+
+
+def test_glue_passes_the_precision_on(monkeypatch):
+    glued = {}
+    monkeypatch.setattr(gluing, "_glue_text", lambda name, text: glued.__setitem__(name, text))
+    gluing.glue("aus", pd.Timestamp("1974-04-01"), "date", precision="month")
+    gluing.glue_forms("jpn", pd.Timestamp("1977-03-01"), precision="month")
+    assert glued == {"aus": "April 1974", "jpn": "March 1977", "jpn_month": "March 1977", "jpn_year": "1977"}
+
+
 def test_forms_of_a_count_and_a_text_and_a_list():
     assert forms(np.int64(3)) == {"": "three", "_cap": "Three", "_ord": "third", "_ord_cap": "Third"}
     assert forms("the Philippines")["_cap"] == "The Philippines"

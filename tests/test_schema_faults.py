@@ -100,7 +100,7 @@ def test_duplicate_row(data_copy):
 def test_end_before_start(data_copy):
     path = data_copy / "memberships.csv"
     row = line_of(path, "SCO,IND,India,observer")
-    edit_line(path, row, "2005-07-05,2017-06-09", "2005-07-05,2004-01-01")
+    edit_line(path, row, "2005-07-05,,2017-06-09", "2005-07-05,,2004-01-01")
     assert_problem(problems_for(data_copy), "memberships.csv", row, "end", "before start")
 
 
@@ -123,6 +123,36 @@ def test_status_outside_enum(data_copy):
     row = line_of(path, "SCO,BLR,Belarus,member")
     edit_line(path, row, ",member,", ",full_member,")
     assert_problem(problems_for(data_copy), "memberships.csv", row, "status", "full_member", "dialogue_partner")
+
+
+def test_month_precision_start_that_is_not_the_first_of_its_month(data_copy):
+    # A start known only to the month is written as the first of the month: a 15th would invent a day.
+    path = data_copy / "memberships.csv"
+    row = line_of(path, "ASEAN,AUS,Australia,dialogue_partner")
+    edit_line(path, row, "1974-04-01,month,", "1974-04-15,month,")
+    assert_problem(problems_for(data_copy), "memberships.csv", row, "start", "1974-04-15", "month", "1974-04-01")
+
+
+def test_year_precision_start_that_is_not_the_first_of_january(data_copy):
+    path = data_copy / "memberships.csv"
+    row = line_of(path, "ASEAN,AUS,Australia,dialogue_partner")
+    edit_line(path, row, "1974-04-01,month,", "1974-04-01,year,")
+    assert_problem(problems_for(data_copy), "memberships.csv", row, "start", "1974-04-01", "year", "1974-01-01")
+
+
+def test_a_day_precision_start_may_fall_on_any_day(data_copy):
+    # The rule binds only the coarser precisions: the same day written with "day" (or empty) is valid.
+    path = data_copy / "memberships.csv"
+    row = line_of(path, "ASEAN,AUS,Australia,dialogue_partner")
+    edit_line(path, row, "1974-04-01,month,", "1974-04-15,day,")
+    assert [p for p in problems_for(data_copy) if p.row == row] == []
+
+
+def test_unknown_precision_word(data_copy):
+    path = data_copy / "memberships.csv"
+    row = line_of(path, "ASEAN,JPN,Japan,dialogue_partner")
+    edit_line(path, row, "1977-03-01,month,", "1977-03-01,monthly,")
+    assert_problem(problems_for(data_copy), "memberships.csv", row, "start_precision", "monthly", "day, month, year")
 
 
 def test_non_utf8_bytes(data_copy):
