@@ -125,10 +125,17 @@ def test_a_measure_that_names_nothing_is_not_checkable():
 
 
 def test_events_are_counted_only_up_to_the_date_described():
-    # The Thai-Cambodian clashes at Preah Vihear (February 2011) are recorded as an ASEAN crisis.
-    before = claims.compute("occurred ASEAN crisis Preah_Vihear", pd.Timestamp("2010-12-31"))
-    after = claims.compute("occurred ASEAN crisis Preah_Vihear", pd.Timestamp("2011-12-31"))
-    assert before == 0 and after >= 1
+    # The Preah Vihear dispute is recorded as a series of ASEAN crises from 2008: none is counted the day
+    # before the first, only that day's on the first, and more of them by the day of the last.
+    events = data.table("events")
+    named = events[(events["org_id"] == "ASEAN") & (events["kind"] == "crisis")
+                   & events["title"].str.contains("Preah Vihear", case=False)]
+    first, last = named["date"].min(), named["date"].max()
+    assert first < last
+    count = lambda day: claims.compute("occurred ASEAN crisis Preah_Vihear", day)  # noqa: E731
+    assert count(first - pd.Timedelta(days=1)) == 0
+    assert count(first) == int((named["date"] == first).sum())
+    assert count(last) > count(first)
     assert claims.compute("occurred ASEAN treaty Preah_Vihear", pd.Timestamp("2025-12-31")) == 0
 
 
