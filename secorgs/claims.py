@@ -50,7 +50,7 @@ range written ``low..high`` for words such as "almost half"; durations (the ``te
 dates, never from years rounded first.
 
 :func:`describe` puts a value (asserted or computed) into the words a reader expects for its measure:
-"yes"/"no", "nine members", "none by 31 December 2023", "3.0 years".
+"yes"/"no", "nine members", "no event by 31 December 2023", "3.0 years".
 """
 from __future__ import annotations
 
@@ -521,7 +521,10 @@ def check(claim: pd.Series) -> Verdict:
     asserted = claim["asserted"]
     if quantity in ("share", "ratio"):
         asserted = " to ".join(_as_text(float(v), quantity) for v in asserted.split(".."))
-    said = describe(measure, parse_asserted(quantity, claim["asserted"]), quantity, on, computed=False)
+    try:
+        said = describe(measure, parse_asserted(quantity, claim["asserted"]), quantity, on, computed=False)
+    except ValueError:  # no value asserted, or one check-data reports as malformed: show it as written
+        said = claim["asserted"]
     try:
         actual = compute(measure, on)
     except (LookupError, ValueError) as err:
@@ -571,7 +574,7 @@ def describe(measure: str, value, quantity: str, refers_to=None, computed: bool 
     :func:`parse_asserted`) in the words a reader expects for the claim's measure and quantity.
 
     Counts carry their noun ("nine members", "54 parties", "two bodies"), whether a country held a status
-    reads "yes" or "no", events that did or did not happen read "none by <date>" or "one, in 2011",
+    reads "yes" or "no", events that did or did not happen read "no event by <date>" or "one event, in 2011",
     meetings "once a year", durations "3.0 years", dates "15 June 2001", shares "48.3%"; a claim that
     rests on another (``presumes``) shows what the data say about that one."""
     if value is None or (isinstance(value, str) and value == ""):

@@ -199,3 +199,8 @@ def test_the_duration_tolerance_is_stated_in_the_audit_chapter():
     cells = json.loads((data.ROOT / "chapters" / "audit.ipynb").read_text(encoding="utf-8"))["cells"]
     prose = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     assert "{glue}`duration_tolerance`" in prose and re.search(r"one\s+decimal", prose)
+
+
+def test_a_claim_with_no_value_asserted_still_gets_a_verdict():
+    result = claims.check(claim("count", "none", "", "2023-12-31"))
+    assert result.verdict == "not checkable" and result.asserted_words == ""
