@@ -8,6 +8,11 @@ Each claim names, in its ``measure`` column, how the data answer it:
 ``growth ORG STATUS FROM``      relative change of the count from FROM to ``refers_to``
 ``region_share ORG STATUS REGION``  share of the countries in STATUS that lie in a UN region (spaces as _)
 ``holds ORG ISO3 STATUSES``     1 if ISO3 held any of STATUSES (comma-separated) on ``refers_to``, else 0
+``listed ORG STATUSES NAMES``   1 if a country called by any of NAMES (comma-separated, spaces as _) held any
+                                of STATUSES on ``refers_to``, else 0: for a country that data/countries.csv does
+                                not list because it never held a status, such as Taiwan; names are matched,
+                                without case, against every holder's name in data/memberships.csv and
+                                data/countries.csv
 ``event ORG TITLE``             the date of the organisation's event whose title starts with TITLE (spaces as _)
 ``place ORG YEAR``              the places of the organisation's dated events in YEAR
 ``parties TREATY [CONTINENT]``  number of parties to TREATY on ``refers_to`` (only those in a UN continent, if given)
@@ -145,6 +150,7 @@ MEASURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "troops": (("name",), ("count",)),
     "took_part": (("iso3",), ("share",)),
     "term": (("org", "office"), ("count",)),
+    "listed": (("org", "statuses", "names"), ("count",)),
     "presumes": (("claim",), ("count", "date", "month", "year", "share", "ratio", "place", "name")),
 }
 
@@ -473,6 +479,18 @@ def _premise(a, on) -> Premise:
 _MORE["presumes"] = _premise
 
 
+def _listed(a, on):
+    held = data.members(a["org"], on, tuple(a["statuses"].split(",")))
+    if held.empty:
+        raise LookupError(f"{a['org']} had no countries in status {a['statuses']} on {on:%Y-%m-%d}")
+    names = data.table("countries").set_index("iso3")["name"]
+    known = set(held["country"].str.lower()) | {names.get(c, "").lower() for c in held["iso3"]}
+    return int(any(_spaced(n).lower() in known for n in a["names"].split(",")))
+
+
+_MORE["listed"] = _listed
+
+
 def _as_text(value, quantity: str) -> str:
     if isinstance(value, str):
         return value
@@ -600,7 +618,7 @@ def describe(measure: str, value, quantity: str, refers_to=None, computed: bool 
     if kind == "term":
         return years_text(value) if isinstance(value, Years) else _plural(int(value), "year")
     n = int(value)
-    if kind == "holds":
+    if kind in ("holds", "listed"):
         return "yes" if n else "no"
     if kind == "count":
         return _plural(n, status_word(a["status"]))

@@ -204,3 +204,20 @@ def test_the_duration_tolerance_is_stated_in_the_audit_chapter():
 def test_a_claim_with_no_value_asserted_still_gets_a_verdict():
     result = claims.check(claim("count", "none", "", "2023-12-31"))
     assert result.verdict == "not checkable" and result.asserted_words == ""
+
+
+def test_a_country_without_a_row_is_read_against_the_full_list_of_holders():
+    on = pd.Timestamp("2023-12-31")
+    arf = data.members("ARF", on, "participant")
+    names = data.table("countries").set_index("iso3")["name"]
+    vnm = arf[arf["iso3"] == "VNM"].iloc[0]
+    # a holder is found under the name in data/memberships.csv or in data/countries.csv, any case
+    for name in (vnm["country"], names["VNM"], vnm["country"].upper()):
+        assert claims.compute(f"listed ARF participant Nowhere,{name.replace(' ', '_')}", on) == 1
+    # Taiwan is under none of its names among the participants, which the claims file relies on
+    assert not {"taiwan", "chinese taipei", "republic of china"} & set(arf["country"].str.lower())
+    assert claims.compute("listed ARF participant Taiwan,Chinese_Taipei", on) == 0
+    assert claims.describe("listed ARF participant Taiwan", 0, "count", on) == "no"
+    # before the ARF's first meeting no one held the status: nothing to read against
+    early = claims.check(claim("count", "listed ARF participant Taiwan", "0", "1990-01-01"))
+    assert early.verdict == "not checkable"
