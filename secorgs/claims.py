@@ -635,7 +635,7 @@ def describe(measure: str, value, quantity: str, refers_to=None, computed: bool 
         return f"{number_words(n)} of {_plural(len(a['partners'].split(',')), 'partner')}"
     if kind == "occurred":
         if not computed or refers_to is None:
-            return _plural(n, "event")
+            return "no event" if n == 0 else _plural(n, "event")
         if n == 0:
             return f"no event by {_when(refers_to)}"
         years = sorted({str(d.year) for d in _occurrences(a, refers_to)["date"]})

@@ -116,6 +116,7 @@ def test_events_read_as_none_by_a_date_or_a_count_with_years():
     assert words.startswith("one event" if n == 1 else claims.number_words(n)) and "2011" in words
     # what a text asserts is a count of events, without the data's years
     assert claims.describe(measure, 1, "count", after, computed=False) == "one event"
+    assert claims.describe(measure, 0, "count", after, computed=False) == "no event"
 
 
 def test_countries_outside_a_treaty_are_named():
