@@ -8,10 +8,20 @@ Each claim names, in its ``measure`` column, how the data answer it:
 ``growth ORG STATUS FROM``      relative change of the count from FROM to ``refers_to``
 ``region_share ORG STATUS REGION``  share of the countries in STATUS that lie in a UN region (spaces as _)
 ``holds ORG ISO3 STATUSES``     1 if ISO3 held any of STATUSES (comma-separated) on ``refers_to``, else 0
+``listed ORG STATUSES NAMES``   1 if a country called by any of NAMES (comma-separated, spaces as _) held any
+                                of STATUSES on ``refers_to``, else 0: for a country that data/countries.csv does
+                                not list because it never held a status, such as Taiwan; names are matched,
+                                without case, against every holder's name in data/memberships.csv and
+                                data/countries.csv
 ``event ORG TITLE``             the date of the organisation's event whose title starts with TITLE (spaces as _)
 ``place ORG YEAR``              the places of the organisation's dated events in YEAR
 ``parties TREATY [CONTINENT]``  number of parties to TREATY on ``refers_to`` (only those in a UN continent, if given)
 ``none``                        the book's data cannot answer the claim (verdict: not checkable)
+``presumes CLAIM``              the claim takes for granted what the claim CLAIM (another row of
+                                data/claims.csv) asserts, such as that a fund existed: CLAIM's measure is
+                                computed on this claim's date and CLAIM's comparison applied. If the data
+                                refute CLAIM, this claim is wrong with it; if they bear CLAIM out, the
+                                figure itself is still unchecked (verdict: not checkable)
 ``seat ORG``                    where the organisation's secretariat sits (a name)
 ``rule ORG BODY``               how the body whose name starts with BODY decides (a name, such as consensus)
 ``meets ORG BODY``              how many times a year that body meets
@@ -31,7 +41,8 @@ Each claim names, in its ``measure`` column, how the data answer it:
 ``exercise_host NAME``          the host countries of the exercise NAME (names)
 ``troops NAME``                 the troops the exercise NAME involved, as the range the sources give
 ``took_part ISO3``              share of the SCO exercises held by ``refers_to`` in which ISO3 took part
-``term ORG OFFICE``             the usual length of a term in OFFICE, in whole years
+``term ORG OFFICE``             the usual (median) length of a completed term in OFFICE, in years (a
+                                :class:`Years`, compared as :func:`duration_agrees` says)
 ``share ORG STATUS INDICATOR``  the share of the world's INDICATOR held by countries in STATUS (several
                                 statuses separated by commas) in the year of ``refers_to`` (or the
                                 latest year with complete data before it)
@@ -39,19 +50,62 @@ Each claim names, in its ``measure`` column, how the data answer it:
 The verdict compares the asserted value with the computed one as the claim's ``quantity`` says:
 counts exactly (or inside the range the sources give), places and names by name, dates to the day, months to the month, years to the year, ratios to within
 half a percentage point, shares to within :data:`SHARE_TOLERANCE` of a round figure, or inside a
-range written ``low..high`` for words such as "almost half".
+range written ``low..high`` for words such as "almost half"; durations (the ``term`` measure) to within
+:data:`DURATION_TOLERANCE` of the whole number of years asserted, computed from the days between the
+dates, never from years rounded first.
+
+:func:`describe` puts a value (asserted or computed) into the words a reader expects for its measure:
+"yes"/"no", "nine members", "no event by 31 December 2023", "3.0 years".
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 from . import data
+from .gluing import format_value, join_names, number_words, status_word
 
 SHARE_TOLERANCE = 0.01  # one percentage point: a round figure a reader would call wrong fails
 RATIO_TOLERANCE = 0.005
+#: A whole number of years N asserted for a duration is supported from N - 0.25 up to (not including)
+#: N + 0.25 years: "ten years" fits nine years and eleven months, not nine and a half. With durations
+#: shown to one decimal (:func:`years_text`), the figure a reader sees always falls on the same side
+#: of this line as the exact duration, so rounding for display never decides a verdict.
+DURATION_TOLERANCE = 0.25
+DAYS_PER_YEAR = 365.25
+
+
+class Years(float):
+    """A duration in years (days / 365.25), kept exact; :func:`years_text` shows it to one decimal."""
+
+
+def years_between(start, end) -> Years:
+    return Years((pd.Timestamp(end) - pd.Timestamp(start)).days / DAYS_PER_YEAR)
+
+
+def years_text(years: float) -> str:
+    """A duration to one decimal, rounded half up: 9.92 -> '9.9 years' (never truncated to '9 years')."""
+    tenths = math.floor(years * 10 + 0.5)
+    return f"{tenths // 10}.{tenths % 10} year{'' if tenths == 10 else 's'}"
+
+
+def duration_agrees(asserted_years: int, actual: float) -> bool:
+    """Whether a whole number of years asserted fits a duration (see :data:`DURATION_TOLERANCE`)."""
+    return asserted_years - DURATION_TOLERANCE <= actual < asserted_years + DURATION_TOLERANCE
+
+
+@dataclass(frozen=True)
+class Premise:
+    """What a ``presumes`` measure found: the claim presumed, its computed answer and whether it holds."""
+    claim_id: str
+    claim: str
+    measure: str
+    quantity: str
+    value: object
+    holds: bool
 
 
 @dataclass(frozen=True)
@@ -61,6 +115,8 @@ class Verdict:
     asserted: str
     actual: str
     reason: str = ""
+    asserted_words: str = ""  # the asserted value as a reader reads it (see describe)
+    actual_words: str = ""    # the data's answer as a reader reads it
 
 
 #: Each measure's arguments, in order (a name ending in ``?`` may be left out), and the quantities it
@@ -94,6 +150,8 @@ MEASURES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "troops": (("name",), ("count",)),
     "took_part": (("iso3",), ("share",)),
     "term": (("org", "office"), ("count",)),
+    "listed": (("org", "statuses", "names"), ("count",)),
+    "presumes": (("claim",), ("count", "date", "month", "year", "share", "ratio", "place", "name")),
 }
 
 _DECIMAL = re.compile(r"-?\d+(\.\d+)?")
@@ -225,16 +283,20 @@ def _event(a) -> pd.Series:
                 f"event {a['title']!r} of {a['org']}")
 
 
-def _occurred(a, on):
+def _occurrences(a, on) -> pd.DataFrame:
     events = data.table("events")
     found = events[(events["org_id"] == a["org"]) & (events["date"] <= on)
                    & events["title"].str.contains(_spaced(a["phrase"]), case=False, regex=False)]
     if a["kind"] != "any":
         found = found[found["kind"] == a["kind"]]
-    return len(found)
+    return found
 
 
-def _unbound(a, on):
+def _occurred(a, on):
+    return len(_occurrences(a, on))
+
+
+def _unbound_codes(a, on) -> list[str]:
     """Countries that entered STATUS after the treaty was signed without being parties that day."""
     treaty = data.table("treaty_parties")
     treaty = treaty[treaty["treaty"] == a["treaty"]]
@@ -243,15 +305,23 @@ def _unbound(a, on):
     joined = data.first_joined(a["org"], a["status"])
     joined = joined[(joined["start"] > treaty["date"].min()) & (joined["start"] <= on)]
     party_since = treaty.groupby("party")["date"].min()
-    return int(sum(not (iso3 in party_since.index and party_since[iso3] <= start)
-                   for iso3, start in zip(joined["iso3"], joined["start"])))
+    return [iso3 for iso3, start in zip(joined["iso3"], joined["start"])
+            if not (iso3 in party_since.index and party_since[iso3] <= start)]
 
 
-def _outside(a, on):
+def _unbound(a, on):
+    return len(_unbound_codes(a, on))
+
+
+def _outside_codes(a, on) -> list[str]:
     held = set(data.members(a["org"], on, a["status"])["iso3"])
     if not held:
         raise LookupError(f"{a['org']} had no countries in status {a['status']} on {on:%Y-%m-%d}")
-    return len(held - set(data.parties(a["treaty"], on)["party"]))
+    return sorted(held - set(data.parties(a["treaty"], on)["party"]))
+
+
+def _outside(a, on):
+    return len(_outside_codes(a, on))
 
 
 def _agreements(a, on=None):
@@ -332,8 +402,9 @@ def _term(a, on):
     held = held[(held["org_id"] == a["org"]) & (held["office"] == _spaced(a["office"])) & held["end"].notna()]
     if held.empty:
         raise LookupError(f"no completed term of {a['office']} in {a['org']}")
-    years = ((held["end"] - held["start"]).dt.days / 365.25).round().astype(int)
-    return int(years.mode().iloc[0])
+    # exact terms (days / 365.25), not terms rounded to whole years first: a term of nine years and
+    # eleven months stays 9.92 years, and the comparison, not the rounding, decides the verdict
+    return Years(pd.Series([years_between(s, e) for s, e in zip(held["start"], held["end"])]).median())
 
 
 def _seat(a, on):
@@ -390,6 +461,36 @@ def _fail(message: str):
     raise LookupError(message)
 
 
+def _premise(a, on) -> Premise:
+    """The claim presumed (another row of data/claims.csv), computed on the presuming claim's date."""
+    rows = data.table("claims")
+    found = rows[rows["claim_id"] == a["claim"]]
+    if found.empty:
+        raise LookupError(f"no claim {a['claim']!r} in data/claims.csv to presume")
+    premise = found.iloc[0]
+    kind = premise["measure"].split(" ")[0]
+    if kind in ("none", "presumes"):
+        raise LookupError(f"the claim presumed ({a['claim']}) has measure {kind!r}: the data cannot decide it")
+    value = compute(premise["measure"], on)
+    return Premise(premise["claim_id"], premise["claim"], premise["measure"], premise["quantity"], value,
+                   agrees(premise["quantity"], premise["asserted"], value))
+
+
+_MORE["presumes"] = _premise
+
+
+def _listed(a, on):
+    held = data.members(a["org"], on, tuple(a["statuses"].split(",")))
+    if held.empty:
+        raise LookupError(f"{a['org']} had no countries in status {a['statuses']} on {on:%Y-%m-%d}")
+    names = data.table("countries").set_index("iso3")["name"]
+    known = set(held["country"].str.lower()) | {names.get(c, "").lower() for c in held["iso3"]}
+    return int(any(_spaced(n).lower() in known for n in a["names"].split(",")))
+
+
+_MORE["listed"] = _listed
+
+
 def _as_text(value, quantity: str) -> str:
     if isinstance(value, str):
         return value
@@ -398,6 +499,10 @@ def _as_text(value, quantity: str) -> str:
         return str(low) if low == high else f"{low} to {high}"
     if isinstance(value, pd.Timestamp):
         return {"date": f"{value:%Y-%m-%d}", "month": f"{value:%Y-%m}"}.get(quantity, str(value.year))
+    if isinstance(value, Premise):
+        return _as_text(value.value, value.quantity)
+    if isinstance(value, Years):
+        return f"{value:.2f}"
     if quantity in ("share", "ratio"):
         return f"{100 * value:.1f}%"
     return str(int(value)) if float(value).is_integer() else f"{value:.3f}"
@@ -408,6 +513,8 @@ def agrees(quantity: str, asserted: str, actual) -> bool:
     if quantity == "count":
         if isinstance(actual, tuple):  # the range the sources give
             return actual[0] <= value <= actual[1]
+        if isinstance(actual, Years):
+            return duration_agrees(value, actual)
         return value == int(actual)
     if quantity == "date":
         return value == actual
@@ -428,21 +535,115 @@ def agrees(quantity: str, asserted: str, actual) -> bool:
 
 
 def check(claim: pd.Series) -> Verdict:
-    quantity = claim["quantity"]
+    quantity, measure, on = claim["quantity"], claim["measure"], claim["refers_to"]
     asserted = claim["asserted"]
     if quantity in ("share", "ratio"):
         asserted = " to ".join(_as_text(float(v), quantity) for v in asserted.split(".."))
     try:
-        actual = compute(claim["measure"], claim["refers_to"])
+        said = describe(measure, parse_asserted(quantity, claim["asserted"]), quantity, on, computed=False)
+    except ValueError:  # no value asserted, or one check-data reports as malformed: show it as written
+        said = claim["asserted"]
+    try:
+        actual = compute(measure, on)
     except (LookupError, ValueError) as err:
-        return Verdict(claim["claim_id"], "not checkable", asserted, "", str(err))
+        return Verdict(claim["claim_id"], "not checkable", asserted, "", str(err), said)
+    shown = describe(measure, actual, quantity, on)
+    if isinstance(actual, Premise):
+        if actual.holds:
+            return Verdict(claim["claim_id"], "not checkable", asserted, _as_text(actual, quantity),
+                           f"the premise ({actual.claim_id}) holds, but no record in the book gives the figure itself",
+                           said, shown)
+        return Verdict(claim["claim_id"], "wrong", asserted, _as_text(actual, quantity),
+                       f"rests on {actual.claim_id}, which the data refute", said, shown)
     verdict = "supported" if agrees(quantity, claim["asserted"], actual) else "wrong"
-    return Verdict(claim["claim_id"], verdict, asserted, _as_text(actual, quantity))
+    return Verdict(claim["claim_id"], verdict, asserted, _as_text(actual, quantity), "", said, shown)
 
 
 def verdicts(claims: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per claim: the claim, what it asserts, what the data say, and the verdict."""
+    """One row per claim: the claim, what it asserts, what the data say, and the verdict.
+
+    ``asserted`` and ``actual`` are compact machine-readable texts (9, 2001-06-15, 48.3%); ``asserted_words``
+    and ``actual_words`` say the same as a reader reads it (nine members, 15 June 2001, yes, 3.0 years)."""
     claims = data.table("claims") if claims is None else claims
     checked = pd.DataFrame([check(row).__dict__ for _, row in claims.iterrows()],
-                           columns=["claim_id", "verdict", "asserted", "actual", "reason"])
+                           columns=["claim_id", "verdict", "asserted", "actual", "reason",
+                                    "asserted_words", "actual_words"])
     return claims[["claim_id", "source", "claim", "quantity"]].merge(checked, on="claim_id")
+
+
+# --- values in words ---------------------------------------------------------------------------------
+
+def _plural(n: int, noun: str, plural: str | None = None) -> str:
+    """'one member', 'nine members', 'no members' (a count with its noun, in the house style)."""
+    return f"{'no' if n == 0 else number_words(n)} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def _names(codes) -> str:
+    names = data.table("countries").set_index("iso3")["name"]
+    return join_names(sorted(names.get(c, c) for c in codes))
+
+
+def _when(on) -> str:
+    return format_value(pd.Timestamp(on), "date") if on is not None and not pd.isna(on) else "the date described"
+
+
+def describe(measure: str, value, quantity: str, refers_to=None, computed: bool = True) -> str:
+    """``value`` (what :func:`compute` returned, or with ``computed=False`` an asserted value parsed by
+    :func:`parse_asserted`) in the words a reader expects for the claim's measure and quantity.
+
+    Counts carry their noun ("nine members", "54 parties", "two bodies"), whether a country held a status
+    reads "yes" or "no", events that did or did not happen read "no event by <date>" or "one event, in 2011",
+    meetings "once a year", durations "3.0 years", dates "15 June 2001", shares "48.3%"; a claim that
+    rests on another (``presumes``) shows what the data say about that one."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return ""
+    kind, a = parse_measure(measure)
+    if isinstance(value, Premise):
+        premise = describe(value.measure, value.value, value.quantity, refers_to)
+        return f"{'premise holds' if value.holds else 'premise fails'}: “{value.claim}”: {premise}"
+    if isinstance(value, pd.Timestamp) or quantity in ("date", "month", "year"):
+        if isinstance(value, pd.Timestamp):
+            return format_value(value, {"date": "date", "month": "month"}.get(quantity, "year"))
+        return str(value)
+    if isinstance(value, tuple) and quantity in ("share", "ratio"):
+        return " to ".join(format_value(v, "pct") for v in value)
+    if quantity in ("share", "ratio"):
+        return format_value(float(value), "pct")
+    if quantity in ("place", "name"):
+        return str(value)
+    # counts, by measure
+    if kind == "troops":
+        low, high = value if isinstance(value, tuple) else (value, value)
+        return f"{low:,} troops" if low == high else f"{low:,} to {high:,} troops"
+    if kind == "term":
+        return years_text(value) if isinstance(value, Years) else _plural(int(value), "year")
+    n = int(value)
+    if kind in ("holds", "listed"):
+        return "yes" if n else "no"
+    if kind == "count":
+        return _plural(n, status_word(a["status"]))
+    if kind == "parties":
+        where = f" in {_spaced(a['continent'])}" if "continent" in a else ""
+        return _plural(n, "party", "parties") + where
+    if kind == "meets":
+        return format_value(n, "times") + " a year"
+    if kind == "bodies":
+        return _plural(n, "body", "bodies")
+    if kind == "exercise_parties":
+        return _plural(n, "country", "countries")
+    if kind == "memoranda":
+        return f"{number_words(n)} of {_plural(len(a['partners'].split(',')), 'partner')}"
+    if kind == "occurred":
+        if not computed or refers_to is None:
+            return "no event" if n == 0 else _plural(n, "event")
+        if n == 0:
+            return f"no event by {_when(refers_to)}"
+        years = sorted({str(d.year) for d in _occurrences(a, refers_to)["date"]})
+        return f"{_plural(n, 'event')}, in {join_names(years)}"
+    if kind in ("outside", "unbound"):
+        if not computed or refers_to is None:
+            return "none" if n == 0 else number_words(n)
+        codes = (_outside_codes if kind == "outside" else _unbound_codes)(a, refers_to)
+        return "none" if n == 0 else f"{number_words(n)}: {_names(codes)}"
+    return number_words(n)
+

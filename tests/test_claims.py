@@ -175,7 +175,9 @@ def test_exercise_years_follow_the_date_described():
 def test_every_claim_with_a_measure_gets_an_answer():
     # A typo in a measure would otherwise turn a checkable claim into 'not checkable' without notice.
     table = claims.verdicts().merge(data.table("claims")[["claim_id", "measure"]], on="claim_id")
-    unanswered = table[(table["verdict"] == "not checkable") & (table["measure"] != "none")]
+    # (a claim that presumes another may stay unchecked when its premise holds: it says so)
+    unanswered = table[(table["verdict"] == "not checkable") & (table["measure"] != "none")
+                       & ~table["reason"].str.startswith("the premise (")]
     assert unanswered.empty, unanswered[["claim_id", "reason"]].to_string()
 
 
