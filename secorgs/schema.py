@@ -209,7 +209,7 @@ TABLES = (
             Column("measure", "text", "How the data answer it (see secorgs/claims.py): count, joined, founded, "
                    "growth, share, region_share, holds, event, place, seat, rule, meets, bodies, where, acronym, "
                    "occurred, unbound, outside, agreed, memoranda, exercise_year, exercise_parties, exercise_host, "
-                   "troops, took_part, term or none"),
+                   "troops, took_part, term, listed, presumes (a claim that rests on another claim) or none"),
             Column("asserted", "text", "The value the text asserts: a number, a share (0-1), YYYY-MM-DD, YYYY-MM or YYYY"),
             Column("refers_to", "date", "The date the claim describes, as far as the text shows it"),
             Column("note", "text", "How the claim is read", required=False),
@@ -920,6 +920,7 @@ def claim_problems(table: Table, df: pd.DataFrame, context: dict) -> list[Proble
     }
     indicators = {c.name for c in TABLES_BY_NAME["indicators"].columns if c.kind in ("count", "amount")}
     problems = []
+    claim_ids = set(df["claim_id"])
     for index, claim in zip(df.index, df.to_dict("records")):
         row = index + 2
         try:
@@ -948,6 +949,9 @@ def claim_problems(table: Table, df: pd.DataFrame, context: dict) -> list[Proble
                     problem = f"'{value}' is not before refers_to ({claim['refers_to']})"
                 if problem:
                     wrong.append(f"FROM {problem}")
+            elif name == "claim" and (value not in claim_ids or value == claim["claim_id"]):
+                wrong.append(f"CLAIM '{value}' is not {'another' if value == claim['claim_id'] else 'a'} claim_id "
+                             "of data/claims.csv")
             elif name == "year" and not re.fullmatch(r"\d{4}", value):
                 wrong.append(f"YEAR '{value}' is not a year of four digits")
             elif name == "title" and "org" in args:

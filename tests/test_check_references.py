@@ -63,6 +63,8 @@ def test_agreement_before_the_partner_was_founded(data_copy):
     ("parties TAC Europa", ["CONTINENT 'Europa'"]),
     ("event ARF First_meting", ["TITLE 'First_meting'", "0 events"]),
     ("growth SCO member 2030-01-01", ["FROM", "not before refers_to"]),
+    ("presumes BLOG_NO_SUCH_CLAIM", ["CLAIM 'BLOG_NO_SUCH_CLAIM' is not a claim_id"]),
+    ("presumes BV_SCO_MEMBERS", ["CLAIM 'BV_SCO_MEMBERS' is not another claim_id"]),
 ])
 def test_a_malformed_measure(data_copy, measure, words):
     path = data_copy / "claims.csv"
