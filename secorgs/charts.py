@@ -22,7 +22,7 @@ import pandas as pd
 import pycountry
 
 from . import FIGURES_DIR, ROOT
-from .gluing import STATUS_WORDS, readable_frame, status_word
+from .gluing import STATUS_WORDS, format_value, readable_frame, status_word
 
 #: Okabe & Ito (2008) colours, distinguishable with the common forms of colour blindness.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -293,14 +293,17 @@ def iso_numeric(iso3: str) -> str | None:
 
 
 def timeline(joined: pd.DataFrame, title: str, description: str, colour: str = "#0072B2") -> alt.Chart:
-    """One point per country at the date it joined; ``joined`` needs columns country, start."""
+    """One point per country at the date it joined; ``joined`` needs columns country, start (and may have
+    start_precision: the tooltip never shows a day the sources do not give)."""
     df = joined[["country", "start"]].copy()
     df["year"] = df["start"].dt.year
+    precision = joined["start_precision"] if "start_precision" in joined else pd.Series("day", index=joined.index)
+    df["joined"] = [format_value(start, "date", p) for start, p in zip(df["start"], precision)]
     order = df.sort_values("start")["country"].tolist()
     points = alt.Chart(df).mark_circle(size=120, color=colour).encode(
         x=alt.X("start:T", title="Date joined"),
         y=alt.Y("country:N", sort=order, title=None),
-        tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("start:T", title="Joined", format="%d %B %Y")],
+        tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("joined:N", title="Joined")],
     )
     labels = points.mark_text(align="left", dx=9, fontSize=11, color="#333").encode(text="year:Q")
     return (points + labels).properties(width=WIDTH, height=22 * len(df) + 20,

@@ -195,3 +195,11 @@ def test_organisation_codes_read_as_names_in_the_legend_and_tooltip():
     assert "Shanghai Five" in svg and "SHANGHAI5" not in svg
     tooltip_fields = [t["field"] for t in spec["encoding"]["tooltip"]]
     assert "org" not in tooltip_fields and "organisation" in tooltip_fields
+
+
+def test_a_timeline_never_shows_a_day_the_sources_do_not_give():
+    joined = pd.DataFrame({"country": ["Australia", "Brunei"],
+                           "start": pd.to_datetime(["1974-04-01", "1984-01-07"]),
+                           "start_precision": ["month", "day"]})
+    rows = next(iter(charts.timeline(joined, "t", "d").to_dict()["datasets"].values()))
+    assert [r["joined"] for r in rows] == ["April 1974", "7 January 1984"]
