@@ -327,6 +327,10 @@ def step_counts(counts: pd.DataFrame, title: str, description: str, y_title: str
     ).properties(width=WIDTH, height=260, title=title, description=description)
 
 
+#: The member map's two statuses, in the order their colours are assigned.
+MAP_STATUS_COLOURS = {"member": "#0072B2", "not (yet) a member": "#E69F00"}
+
+
 def member_map(spells: pd.DataFrame, title: str, description: str, first_year: int, last_year: int,
                initial_year: int, scale: float = 420, center=(115, 15)) -> alt.Chart:
     """A map coloured by membership in a year chosen with a slider (works in the static page).
@@ -353,8 +357,10 @@ def member_map(spells: pd.DataFrame, title: str, description: str, first_year: i
     ).transform_calculate(
         status=f"datum.from_year <= {year.name} && {year.name} < datum.to_year ? 'member' : 'not (yet) a member'"
     ).encode(
-        color=alt.Color("status:N", title=None,
-                        scale=alt.Scale(domain=["member", "not (yet) a member"], range=["#0072B2", "#E69F00"])),
+        # The legend lists only what the map shows in the chosen year (no "not (yet) a member" when every
+        # country drawn is a member); the sort keeps each status on its colour whichever are present.
+        color=alt.Color("status:N", title=None, sort=list(MAP_STATUS_COLOURS),
+                        scale=alt.Scale(range=list(MAP_STATUS_COLOURS.values()))),
         tooltip=[alt.Tooltip("country:N", title="Country"), alt.Tooltip("from_year:Q", title="Joined")],
     )
     return (background + members).add_params(year).project(
@@ -392,6 +398,10 @@ def status_area(counts: pd.DataFrame, title: str, description: str) -> alt.Chart
     return stacked_steps(counts, "status", "Status", STATUS_COLOURS, title, description)
 
 
+#: How near (px) an axis end a year label must be to be aligned flush with it rather than centred.
+LABEL_FLUSH_PX = 40
+
+
 def stacked_steps(counts: pd.DataFrame, group: str, legend: str, colours: dict, title: str,
                   description: str) -> alt.Chart:
     """Stacked step-area of counts per year split by ``group``; ``counts`` has year, ``group``, count.
@@ -406,7 +416,9 @@ def stacked_steps(counts: pd.DataFrame, group: str, legend: str, colours: dict, 
     # Centred steps over a domain padded by half a year, so the first and last years are as wide as the rest.
     first, last = int(counts["year"].min()), int(counts["year"].max())
     return alt.Chart(counts).mark_area(interpolate="step", opacity=0.9).encode(
-        x=alt.X("year:Q", title="Year (as of 31 December)", axis=alt.Axis(format="d"),
+        # labelFlush as a distance: the first and last year labels, half a year in from the ends, are
+        # aligned inside the plot instead of running past its edges (and being cut off there).
+        x=alt.X("year:Q", title="Year (as of 31 December)", axis=alt.Axis(format="d", labelFlush=LABEL_FLUSH_PX),
                 scale=alt.Scale(domain=[first - 0.5, last + 0.5], nice=False, zero=False)),
         y=alt.Y("count:Q", stack="zero", title="Countries"),
         color=alt.Color(f"{group}:N", title=legend, sort=order,

@@ -203,3 +203,40 @@ def test_a_timeline_never_shows_a_day_the_sources_do_not_give():
                            "start_precision": ["month", "day"]})
     rows = next(iter(charts.timeline(joined, "t", "d").to_dict()["datasets"].values()))
     assert [r["joined"] for r in rows] == ["April 1974", "7 January 1984"]
+
+
+def _legend_entries(svg: str) -> list[tuple[str, str]]:
+    """(label, symbol colour) of each entry of the (one) legend of a rendered chart."""
+    legend = svg[svg.index('class="mark-group role-legend"'):]
+    colours = re.findall(r'role-legend-symbol.*?fill="(#[0-9a-fA-F]{6})"', legend, re.S)
+    labels = re.findall(r'role-legend-label.*?<text[^>]*>([^<]*)</text>', legend, re.S)
+    return list(zip(labels, colours))
+
+
+@pytest.mark.parametrize("year, expected", [
+    (2025, [("member", charts.MAP_STATUS_COLOURS["member"])]),
+    (2010, [(status, colour) for status, colour in charts.MAP_STATUS_COLOURS.items()]),
+])
+def test_member_map_legend_lists_only_what_the_chosen_year_shows_each_in_its_colour(year, expected):
+    import vl_convert as vlc
+
+    spells = data.spells("SCO", "member")  # in 2025 every country drawn is a member; in 2010 India is not yet
+    spec = charts.member_map(spells, "t", "d", 2001, 2025, year, scale=230, center=(75, 42)).to_dict()
+    svg = vlc.vegalite_to_svg(charts._inline_map(charts._fixed_size(spec)))
+    assert [(label, colour.upper()) for label, colour in _legend_entries(svg)] == \
+        [(label, colour.upper()) for label, colour in expected]
+
+
+def test_stacked_steps_keep_the_last_year_label_inside_the_plot():
+    import vl_convert as vlc
+
+    counts = pd.DataFrame({"year": list(range(1976, 2026)) * 2, "status": ["member"] * 50 + ["observer"] * 50,
+                           "count": [5] * 50 + [1] * 50})
+    spec = charts.stacked_steps(counts, "status", "Status", charts.STATUS_COLOURS, "t", "d").to_dict()
+    svg = vlc.vegalite_to_svg(charts._fixed_size(spec))
+    labels = [(anchor, float(x), text) for anchor, x, text in re.findall(
+        r'<text text-anchor="(\w+)" transform="translate\(([\d.]+),\d+\)"[^>]*opacity="1">(\d{4})</text>', svg)]
+    last_anchor, last_x, _ = max(labels, key=lambda label: label[1])
+    # the last visible year label ends at its tick (flush), so it cannot run past the plot's right edge
+    assert last_anchor == "end" and last_x <= charts.WIDTH
+    assert min(labels, key=lambda label: label[1])[0] == "start"
