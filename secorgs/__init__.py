@@ -27,3 +27,16 @@ def _data_date(pyproject: Path = ROOT / "pyproject.toml") -> date:
 #: The day the book's data describe, set once in pyproject.toml (``[tool.secorgs] data_date``):
 #: ``make check-data`` refuses any date after it.
 DATA_DATE: date = _data_date()
+
+
+def book_citation(root: Path = ROOT) -> dict:
+    """The fields of ``CITATION.cff`` (the one place for the book's title and edition) the book shows,
+    with the release date as a ``date``."""
+    import yaml
+
+    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    released = cff["date-released"]
+    released = released if isinstance(released, date) else date.fromisoformat(str(released))
+    authors = [a.get("name") or f"{a['given-names']} {a['family-names']}" for a in cff["authors"]]
+    return {"title": cff["title"], "edition": str(cff["version"]), "released": released, "authors": authors,
+            "license": cff.get("license", "")}

@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from string import ascii_lowercase
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -236,15 +237,50 @@ def _short_title(title: str, words: int = 5, part: int = 0) -> str:
     return " ".join(parts[:words]) + ("\u2026" if len(parts) > words else "")
 
 
+YEAR = re.compile(r"\d{4}")
+
+
+def _plain_bib(text: str) -> str:
+    return re.sub(r"[{}\\]", "", text).strip()
+
+
+def author_label(entry) -> str:
+    """The author part of an author-year citation: one or two surnames, or the first and "et al."."""
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    surnames = [_plain_bib(" ".join(p.prelast_names + p.last_names)) for p in people]
+    if len(surnames) <= 2:
+        return " and ".join(surnames)
+    return f"{surnames[0]} et al."
+
+
+def year_letters(entries) -> dict[str, str]:
+    """Key: lettered year, for every entry whose author label and year another entry shares."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for key, entry in entries.items():
+        year = YEAR.match(entry.fields.get("year", ""))
+        if year:
+            groups.setdefault((author_label(entry), year.group(0)), []).append(key)
+    letters = {}
+    for (_, year), keys in groups.items():
+        if len(keys) < 2:
+            continue
+        by_title = sorted(keys, key=lambda k: (_plain_bib(entries[k].fields.get("title", "")).lower(), k))
+        for letter, key in zip(ascii_lowercase, by_title):
+            letters[key] = year + letter
+    return letters
+
+
 @lru_cache(maxsize=4)
 def _bibliography(path: str, stamp: float) -> dict[str, dict]:
     """key -> {label, title, url} for every entry of the .bib file at ``path``.
 
     A label is "Author (Year)" (two authors joined by "and", three or more as "et al."); when two
-    entries would share one (the same organisation in one year), or the author is anonymous, a short
-    title is added, so that a label names one work only (a chart groups by it).
+    entries would share one (the same organisation in one year) the year gets the letter the book's
+    citations give it ("SCO Secretariat (2017b)", :mod:`secorgs.build.citations`), and an anonymous work
+    is named by its short title, so that a label names one work only (a chart groups by it).
     """
     from pybtex.database import parse_file
+
 
     entries = parse_file(path).entries
     rows = {}
@@ -261,20 +297,12 @@ def _bibliography(path: str, stamp: float) -> dict[str, dict]:
         else:
             author = f"{surnames[0]} et al."
         rows[key] = {"author": author, "year": year, "title": title, "url": entry.fields.get("url", "")}
-    plain_labels = {}
+    letters = year_letters(entries)
     for key, row in rows.items():
-        plain_labels.setdefault((row["author"], row["year"]), []).append(key)
-    for (author, year), keys in plain_labels.items():
-        # the title's opening words, or its subtitle's where the openings are the same
-        part = int(len(keys) > 1 and len({_short_title(rows[k]["title"]) for k in keys}) < len(keys))
-        for key in keys:
-            row = rows[key]
-            if not author:
-                row["label"] = f"\u201c{_short_title(row['title'])}\u201d ({year})"
-            elif len(keys) == 1:
-                row["label"] = f"{author} ({year})"
-            else:
-                row["label"] = f"{author} ({year}), {_short_title(row['title'], part=part)}"
+        if not row["author"]:
+            row["label"] = f"\u201c{_short_title(row['title'])}\u201d ({row['year']})"
+        else:
+            row["label"] = f"{row['author']} ({letters.get(key, row['year'])})"
     seen = {}
     for key, row in rows.items():  # still equal (same author, year and opening words): letter them
         seen.setdefault(row["label"], []).append(key)
@@ -300,7 +328,7 @@ def source_title(key: str, main_title_only: bool = False, entries: dict | None =
     ``main_title_only`` drops a subtitle (after the first colon), unless the main title is this book's
     own: such a source would then look like a citation of the book itself.
     """
-    from .build.edition import citation as book_citation
+    from . import book_citation
 
     row = (entries or bibliography())[key]
     names = [n.strip() for n in row["author"].replace(" et al.", "").split(" and ") if n.strip()]

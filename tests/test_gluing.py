@@ -213,3 +213,17 @@ def test_source_title_names_authors_title_and_year_never_the_key(tmp_path):
     assert gluing.source_title("anon", True, entries) == "A Blog Post (2024)"
     # A main title that is this book's own keeps its subtitle: it is not a citation of this book.
     assert gluing.source_title("ours", True, entries) == "Bartók and Varró, Security Organisations of East Asia: A Chapter (2023)"
+
+
+def test_source_labels_letter_the_year_as_the_citations_do(tmp_path):
+    bib = tmp_path / "r.bib"
+    bib.write_text("""
+        @misc{second, author = {{SCO Secretariat}}, title = {SCO, Red Cross Sign Memorandum}, year = {2017}}
+        @misc{first, author = {{SCO Secretariat}}, title = {Joint Event with UNODC}, year = {2017}}
+        @misc{alone, author = {{SCO Secretariat}}, title = {Other}, year = {2018}}
+        @misc{anon, author = {Anonymous}, title = {A Blog Post}, year = {2017}}
+    """, encoding="utf-8")
+    labels = {key: row["label"] for key, row in gluing.bibliography(bib).items()}
+    # the same letters, in title order, as the book's in-text citations (secorgs.build.citations)
+    assert labels == {"first": "SCO Secretariat (2017a)", "second": "SCO Secretariat (2017b)",
+                      "alone": "SCO Secretariat (2018)", "anon": "\u201cA Blog Post\u201d (2017)"}

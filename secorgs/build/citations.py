@@ -8,40 +8,7 @@ the year, in the order of the works' titles, in the text and in the bibliography
 """
 from __future__ import annotations
 
-import re
-from string import ascii_lowercase
-
-YEAR = re.compile(r"\d{4}")
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[{}\\]", "", text).strip()
-
-
-def author_label(entry) -> str:
-    """The author part of an author-year citation: one or two surnames, or the first and "et al."."""
-    people = entry.persons.get("author") or entry.persons.get("editor") or []
-    surnames = [_plain(" ".join(p.prelast_names + p.last_names)) for p in people]
-    if len(surnames) <= 2:
-        return " and ".join(surnames)
-    return f"{surnames[0]} et al."
-
-
-def year_letters(entries) -> dict[str, str]:
-    """Key: lettered year, for every entry whose author label and year another entry shares."""
-    groups: dict[tuple[str, str], list[str]] = {}
-    for key, entry in entries.items():
-        year = YEAR.match(entry.fields.get("year", ""))
-        if year:
-            groups.setdefault((author_label(entry), year.group(0)), []).append(key)
-    letters = {}
-    for (_, year), keys in groups.items():
-        if len(keys) < 2:
-            continue
-        by_title = sorted(keys, key=lambda k: (_plain(entries[k].fields.get("title", "")).lower(), k))
-        for letter, key in zip(ascii_lowercase, by_title):
-            letters[key] = year + letter
-    return letters
+from ..gluing import year_letters
 
 
 def letter_years(app) -> None:

@@ -14,20 +14,10 @@ import yaml
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from .. import ROOT
+from .. import ROOT, book_citation as citation  # noqa: F401 (changes.py and tests read it here)
 
 LICENCES = ('Text and figures: <a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>; '
             'code: MIT (see <code>LICENSE</code> and <code>LICENSE-CODE</code>).')
-
-
-def citation(root=ROOT) -> dict:
-    """The fields of ``CITATION.cff`` the book shows, with the release date as a ``date``."""
-    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
-    released = cff["date-released"]
-    released = released if isinstance(released, date) else date.fromisoformat(str(released))
-    authors = [a.get("name") or f"{a['given-names']} {a['family-names']}" for a in cff["authors"]]
-    return {"title": cff["title"], "edition": str(cff["version"]), "released": released, "authors": authors,
-            "license": cff.get("license", "")}
 
 
 def long_date(day: date) -> str:
