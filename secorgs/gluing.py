@@ -118,6 +118,20 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+#: Names that read with "the" inside a sentence: plurals and names built on a common noun.
+_THE_PLURALS = {"Philippines", "Maldives", "Netherlands", "Bahamas", "Comoros", "Seychelles"}
+_THE_NOUNS = re.compile(r"\b(?:United|Republic|Kingdom|Federation|Union|Islands|Emirates|PDR)\b")
+
+
+def in_sentence(name: str) -> str:
+    """A country's (or union's) name as it reads inside a sentence: "the Philippines", "the United
+    States", "the Republic of Korea", "the Lao PDR", "the European Union"; "China" stays "China"."""
+    name = str(name)
+    if name.startswith("the ") or not (name in _THE_PLURALS or _THE_NOUNS.search(name)):
+        return name
+    return "the " + name
+
+
 def join_names(names) -> str:
     names = [str(n) for n in names]
     if len(names) <= 1:

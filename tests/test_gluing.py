@@ -227,3 +227,13 @@ def test_source_labels_letter_the_year_as_the_citations_do(tmp_path):
     # the same letters, in title order, as the book's in-text citations (secorgs.build.citations)
     assert labels == {"first": "SCO Secretariat (2017a)", "second": "SCO Secretariat (2017b)",
                       "alone": "SCO Secretariat (2018)", "anon": "\u201cA Blog Post\u201d (2017)"}
+
+
+@pytest.mark.parametrize("name, reads", [
+    ("Philippines", "the Philippines"), ("United States", "the United States"),
+    ("United Arab Emirates", "the United Arab Emirates"), ("Republic of Korea", "the Republic of Korea"),
+    ("Lao PDR", "the Lao PDR"), ("European Union", "the European Union"), ("Maldives", "the Maldives"),
+    ("China", "China"), ("Kyrgyzstan", "Kyrgyzstan"), ("Timor-Leste", "Timor-Leste"), ("the Gambia", "the Gambia"),
+])
+def test_names_read_with_the_article_a_sentence_needs(name, reads):
+    assert gluing.in_sentence(name) == reads
