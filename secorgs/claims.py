@@ -75,6 +75,17 @@ RATIO_TOLERANCE = 0.005
 #: shown to one decimal (:func:`years_text`), the figure a reader sees always falls on the same side
 #: of this line as the exact duration, so rounding for display never decides a verdict.
 DURATION_TOLERANCE = 0.25
+
+
+def share_tolerance_words(tolerance: float | None = None) -> str:
+    """The share tolerance as prose says it: "one percentage point", "half a percentage point"."""
+    points = (SHARE_TOLERANCE if tolerance is None else tolerance) * 100
+    if abs(points - 0.5) < 1e-9:
+        return "half a percentage point"
+    if abs(points - round(points)) < 1e-9:
+        n = round(points)
+        return f"{number_words(n)} percentage point{'' if n == 1 else 's'}"
+    return f"{points:g} percentage points"
 DAYS_PER_YEAR = 365.25
 
 

@@ -227,3 +227,9 @@ def test_a_country_without_a_row_is_read_against_the_full_list_of_holders():
     # before the ARF's first meeting no one held the status: nothing to read against
     early = claims.check(claim("count", "listed ARF participant Taiwan", "0", "1990-01-01"))
     assert early.verdict == "not checkable"
+
+
+@pytest.mark.parametrize("tolerance, words", [(0.01, "one percentage point"), (0.005, "half a percentage point"),
+                                              (0.02, "two percentage points"), (0.015, "1.5 percentage points")])
+def test_the_share_tolerance_reads_as_words(tolerance, words):
+    assert claims.share_tolerance_words(tolerance) == words
