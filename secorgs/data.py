@@ -165,6 +165,22 @@ def first_joined(org: str, status: str = "member") -> pd.DataFrame:
     return first.sort_values(["start", "country"]).reset_index(drop=True)
 
 
+#: Rows of events.csv that record a treaty again rather than conclude it: its entry into force (on any
+#: source's date) or a ratification.
+_NOT_CONCLUDED = r"enters into force|ratification"
+
+
+def treaty_titles(org: str) -> list[str]:
+    """The binding instruments concluded within ``org``, each once, on the day it was signed: events of kind
+    ``treaty`` (treaties, conventions and the protocols that amend them), in date order, without the rows
+    for entry into force or ratification, titled without "signed" or "opens accession ..."."""
+    events = table("events")
+    rows = events[(events["org_id"] == org) & (events["kind"] == "treaty")
+                  & ~events["title"].str.contains(_NOT_CONCLUDED, regex=True)].sort_values("date")
+    titles = rows["title"].str.replace(" signed", "", regex=False)
+    return titles.str.replace(r" opens accession.*$", "", regex=True).tolist()
+
+
 def parties(treaty: str, on=None) -> pd.DataFrame:
     """Parties to ``treaty`` on the date ``on`` (default: :func:`as_of`), in the order they joined,
     with each party's name, continent and region from countries.csv."""

@@ -237,3 +237,14 @@ def test_start_labels_show_no_day_that_is_not_known():
     assert labels["CAN"] == "4 February 1977"  # known to the day
     assert data.start_labels(spells, "year")["NZL"] == "1975"
     assert (spells["start_precision"] == "day").sum() == len(spells) - 3  # an empty cell means day
+
+
+def test_treaty_titles_count_each_instrument_once_on_signature():
+    titles = data.treaty_titles("ASEAN")
+    events = data.table("events")
+    asean_treaties = events[(events["org_id"] == "ASEAN") & (events["kind"] == "treaty")]
+    # SEANWFZ has a signature row and two entry-into-force rows (sources differ by a day): counted once
+    assert sum("SEANWFZ" in t for t in titles) == 1
+    assert sum(asean_treaties["title"].str.contains("SEANWFZ")) == 3
+    assert not [t for t in titles if "force" in t or "ratification" in t or t.endswith(" signed")]
+    assert data.treaty_titles("ARF") == []
