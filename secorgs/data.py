@@ -173,12 +173,12 @@ _NOT_CONCLUDED = r"enters into force|ratification"
 def treaty_titles(org: str) -> list[str]:
     """The binding instruments concluded within ``org``, each once, on the day it was signed: events of kind
     ``treaty`` (treaties, conventions and the protocols that amend them), in date order, without the rows
-    for entry into force or ratification, titled without "signed" or "opens accession ..."."""
+    for entry into force or ratification, each title cut before "signed" or "opens accession" (and what
+    the title says after it)."""
     events = table("events")
     rows = events[(events["org_id"] == org) & (events["kind"] == "treaty")
                   & ~events["title"].str.contains(_NOT_CONCLUDED, regex=True)].sort_values("date")
-    titles = rows["title"].str.replace(" signed", "", regex=False)
-    return titles.str.replace(r" opens accession.*$", "", regex=True).tolist()
+    return rows["title"].str.replace(r" (?:signed|opens accession)\b.*$", "", regex=True).tolist()
 
 
 def parties(treaty: str, on=None) -> pd.DataFrame:
