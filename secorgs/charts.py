@@ -22,7 +22,8 @@ import pandas as pd
 import pycountry
 
 from . import FIGURES_DIR, ROOT
-from .gluing import STATUS_WORDS, format_value, readable_frame, status_word
+from .data import start_labels
+from .gluing import STATUS_WORDS, readable_frame, status_word
 
 #: Okabe & Ito (2008) colours, distinguishable with the common forms of colour blindness.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -297,8 +298,7 @@ def timeline(joined: pd.DataFrame, title: str, description: str, colour: str = "
     start_precision: the tooltip never shows a day the sources do not give)."""
     df = joined[["country", "start"]].copy()
     df["year"] = df["start"].dt.year
-    precision = joined["start_precision"] if "start_precision" in joined else pd.Series("day", index=joined.index)
-    df["joined"] = [format_value(start, "date", p) for start, p in zip(df["start"], precision)]
+    df["joined"] = start_labels(joined)
     order = df.sort_values("start")["country"].tolist()
     points = alt.Chart(df).mark_circle(size=120, color=colour).encode(
         x=alt.X("start:T", title="Date joined"),

@@ -75,17 +75,6 @@ RATIO_TOLERANCE = 0.005
 #: shown to one decimal (:func:`years_text`), the figure a reader sees always falls on the same side
 #: of this line as the exact duration, so rounding for display never decides a verdict.
 DURATION_TOLERANCE = 0.25
-
-
-def share_tolerance_words(tolerance: float | None = None) -> str:
-    """The share tolerance as prose says it: "one percentage point", "half a percentage point"."""
-    points = (SHARE_TOLERANCE if tolerance is None else tolerance) * 100
-    if abs(points - 0.5) < 1e-9:
-        return "half a percentage point"
-    if abs(points - round(points)) < 1e-9:
-        n = round(points)
-        return f"{number_words(n)} percentage point{'' if n == 1 else 's'}"
-    return f"{points:g} percentage points"
 DAYS_PER_YEAR = 365.25
 
 
@@ -106,6 +95,17 @@ def years_text(years: float) -> str:
 def duration_agrees(asserted_years: int, actual: float) -> bool:
     """Whether a whole number of years asserted fits a duration (see :data:`DURATION_TOLERANCE`)."""
     return asserted_years - DURATION_TOLERANCE <= actual < asserted_years + DURATION_TOLERANCE
+
+
+def share_tolerance_words(tolerance: float | None = None) -> str:
+    """The share tolerance as prose says it: "one percentage point", "half a percentage point"."""
+    points = (SHARE_TOLERANCE if tolerance is None else tolerance) * 100
+    if abs(points - 0.5) < 1e-9:
+        return "half a percentage point"
+    if abs(points - round(points)) < 1e-9:
+        n = round(points)
+        return f"{number_words(n)} percentage point{'' if n == 1 else 's'}"
+    return f"{points:g} percentage points"
 
 
 @dataclass(frozen=True)

@@ -243,10 +243,9 @@ def _latex_text(text: str) -> str:
     return LatexText.from_latex(text).render_as("text").replace("\\$", "$").replace("\\&", "&")
 
 
-def _short_title(title: str, words: int = 5, part: int = 0) -> str:
-    """The opening words of a title (``part`` 1: of its subtitle, after the first colon)."""
-    pieces = title.split(":", 1)
-    head = re.split(r"[(]", pieces[min(part, len(pieces) - 1)])[0].strip() or title
+def _short_title(title: str, words: int = 5) -> str:
+    """The opening words of a title's main part (before a colon or a bracket)."""
+    head = re.split(r"[(]", title.split(":", 1)[0])[0].strip() or title
     parts = head.split()
     return " ".join(parts[:words]) + ("\u2026" if len(parts) > words else "")
 
@@ -345,8 +344,7 @@ def source_title(key: str, main_title_only: bool = False, entries: dict | None =
     from . import book_citation
 
     row = (entries or bibliography())[key]
-    names = [n.strip() for n in row["author"].replace(" et al.", "").split(" and ") if n.strip()]
-    authors = " and ".join(names) if len(names) <= 2 and "et al." not in row["author"] else f"{names[0]} and others"
+    authors = row["author"].replace(" et al.", " and others")  # the label's "A", "A and B" or "A et al."
     title = row["title"]
     if main_title_only and ":" in title:
         main = title.split(":", 1)[0].strip()

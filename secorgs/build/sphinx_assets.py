@@ -206,9 +206,9 @@ def _css_text(path: Path, target_dir: Path, seen: set) -> str:
         quote, url = match.groups()
         if re.match(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", url, re.I):
             return match.group(0)
-        moved = Path(os.path.relpath((path.parent / url.split("?")[0].split("#")[0]).resolve(), target_dir.resolve()))
-        rest = url[len(url.split("?")[0].split("#")[0]):]
-        return f"url({quote}{moved.as_posix()}{rest}{quote})"
+        file = re.split(r"[?#]", url, maxsplit=1)[0]
+        moved = Path(os.path.relpath((path.parent / file).resolve(), target_dir.resolve()))
+        return f"url({quote}{moved.as_posix()}{url[len(file):]}{quote})"
 
     imported = []  # inlined after the rebase: their own urls are already rebased
 
